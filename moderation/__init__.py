@@ -1,0 +1,56 @@
+"""Comment moderation service: the Flask app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, the scoring seam, blueprints, errors."""
+    app = Flask(__name__)
+    register_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    return app
+
+
+def register_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Environment settings, then explicit overrides (tests, tools)."""
+    from moderation.config import Config
+    from moderation.extensions import celery_settings
+
+    app.config.update(Config().as_dict())
+    app.config.update(overrides or {})
+    app.config["CELERY"] = {**celery_settings(app.config), **app.config.get("CELERY_OVERRIDES", {})}
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+
+def register_extensions(app: Flask) -> None:
+    """Database, Celery, the seam and logging."""
+    from moderation.extensions import celery_init_app, db
+    from moderation.logs import configure_logging
+    from moderation.scoring.seam import init_seam
+
+    configure_logging(app)
+    db.init_app(app)
+    celery_init_app(app)
+    init_seam(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every HTTP area."""
+    from moderation.comments.views import bp as comments
+    from moderation.ops.views import bp as ops
+
+    for blueprint in (ops, comments):
+        app.register_blueprint(blueprint)
+
+
+def register_errors(app: Flask) -> None:
+    """The one error shape."""
+    from moderation.errors import register_error_handlers
+
+    register_error_handlers(app)

@@ -1,0 +1,41 @@
+"""Bearer-token guard for moderator and admin routes (401 and 403 in the one error shape)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import g, request
+
+from moderation.accounts.service import authenticate
+from moderation.errors import ApiError
+from moderation.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Which roles may call a route that requires a given role.
+ALLOWED = {"moderator": ("moderator", "admin"), "admin": ("admin",)}
+
+
+def require_role(role: str) -> Callable[[F], F]:
+    """Only an active user with ``role`` (admins can do all a moderator can) gets through."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise ApiError(401, "unauthorized", "A bearer token is required.")
+            user = authenticate(db.session, token.strip())
+            if user is None:
+                raise ApiError(401, "unauthorized", "Unknown or revoked token.")
+            if user.role not in ALLOWED[role]:
+                raise ApiError(403, "forbidden", f"This needs the {role} role.")
+            g.user = user
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,39 @@
+"""``moderation users``: create and revoke moderator and admin accounts."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from moderation.accounts import service
+from moderation.accounts.models import ROLES
+from moderation.extensions import db
+
+users_cli = click.Group("users", help="Moderator and admin accounts.")
+
+
+@users_cli.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@with_appcontext
+def add(name: str, role: str) -> None:
+    """Create a user and print its token once."""
+    try:
+        user, token = service.add_user(db.session, name=name, role=role)
+    except service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps({"user": user.name, "role": user.role, "token": token}))
+
+
+@users_cli.command("revoke")
+@click.argument("name")
+@with_appcontext
+def revoke(name: str) -> None:
+    """Revoke a user's token."""
+    try:
+        user = service.revoke_user(db.session, name=name)
+    except service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps({"user": user.name, "revoked": True}))

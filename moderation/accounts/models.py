@@ -1,0 +1,25 @@
+"""Moderator and admin accounts, authenticated by bearer tokens stored hashed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from moderation.db import Base, UTCDateTime, utcnow
+
+ROLES = ("moderator", "admin")
+
+
+class User(Base):
+    """A person who works the queue (moderator) or also runs the service (admin)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,84 @@
+"""View contracts: each view declares its input, output and auth; OpenAPI is built from that."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Request
+from marshmallow import Schema, ValidationError
+
+from moderation.errors import ApiError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What a view accepts and answers, for the OpenAPI document."""
+
+    summary: str
+    tag: str
+    auth: str | None = None  # "site" (HMAC), "moderator", "admin" (bearer) or None
+    body: Schema | None = None
+    responses: Mapping[int, Schema | dict[str, Any] | None] = field(default_factory=dict)
+    query: Schema | None = None
+
+
+def endpoint(**kwargs: Any) -> Callable[[F], F]:
+    """Attach a ``Contract`` to a view function."""
+    contract = Contract(**kwargs)
+
+    def attach(view: F) -> F:
+        view.__api_contract__ = contract  # type: ignore[attr-defined]
+        return view
+
+    return attach
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as ``{"author.source": [...]}``."""
+    if not isinstance(messages, dict):
+        items = messages if isinstance(messages, list) else [messages]
+        return {prefix or "_schema": [str(m) for m in items]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = str(key) if key != "_schema" or not prefix else ""
+        path = ".".join(p for p in (prefix, name) if p) or "_schema"
+        flat.update(flatten_errors(value, path))
+    return flat
+
+
+def read_json(request: Request) -> Any:
+    """The request body as JSON, or ``ApiError`` 415/400."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Content-Type must be application/json.")
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            400, "invalid_encoding", f"Body is not valid UTF-8 (byte {exc.start})."
+        ) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(
+            400, "invalid_json", f"Malformed JSON: {exc.msg} at line {exc.lineno}."
+        ) from exc
+    except RecursionError as exc:
+        raise ApiError(400, "invalid_json", "JSON is nested too deeply.") from exc
+
+
+def load(schema: Schema, data: Any) -> Any:
+    """Validate with a schema, or ``ApiError`` 400 with per-field messages."""
+    if not isinstance(data, dict):
+        raise ApiError(400, "validation_error", "Body must be a JSON object.")
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ApiError(
+            400, "validation_error", "Invalid fields.", fields=flatten_errors(exc.messages)
+        ) from exc

@@ -1,0 +1,1 @@
+"""Authors domain slice."""

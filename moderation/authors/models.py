@@ -1,0 +1,28 @@
+"""Comment authors as the site knows them: (site, login source, site's author id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from moderation.db import Base, UTCDateTime, utcnow
+
+
+class Author(Base):
+    """An author and the counters the rules read (kept current by decisions)."""
+
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("site_id", "source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    email_verified: Mapped[bool | None]
+    account_created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    approved_count: Mapped[int] = mapped_column(default=0)
+    rejected_count: Mapped[int] = mapped_column(default=0)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,195 @@
+"""Decision callbacks: an outbox written with the decision, delivered with retries. SPEC §4."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+import requests
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from moderation.callbacks.models import Delivery, DeliveryAttempt
+from moderation.callbacks.urls import CallbackUrlError, check_callback_url
+from moderation.db import commit, on_commit, utcnow
+from moderation.signing import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+
+if TYPE_CHECKING:
+    from moderation.comments.models import Comment, Decision
+
+log = logging.getLogger(__name__)
+
+#: First retry after 10 s, doubling, at most an hour apart (until the retry window ends).
+FIRST_DELAY, MAX_DELAY = 10.0, 3600.0
+
+
+def supersede_pending(session: Session, *, comment_id: int) -> None:
+    """Mark undelivered callbacks of a comment as superseded by a newer outcome."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.comment_id == comment_id, Delivery.status == "pending")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def enqueue_delivery(session: Session, *, comment: Comment, decision: Decision) -> Delivery:
+    """Write the callback for a decision; it is sent once the transaction commits."""
+    from moderation.scoring.seam import seam  # the seam imports services; import late
+
+    supersede_pending(session, comment_id=comment.id)
+    delivery = Delivery(
+        id=str(uuid.uuid4()),
+        site_id=comment.site_id,
+        comment_id=comment.id,
+        decision_id=decision.id,
+        revision=decision.revision,
+        comment={
+            "id": comment.external_id,
+            "revision": decision.revision,
+            "status": decision.status,
+            "reason": decision.reason,
+            "decided_by": decision.decided_by,
+        },
+        status="pending",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(delivery)
+    delivery_id = delivery.id
+    on_commit(session, lambda: seam().deliver(delivery_id))
+    return delivery
+
+
+def next_delay(attempts: int) -> float:
+    """Exponential backoff with jitter after ``attempts`` failed attempts."""
+    base = min(FIRST_DELAY * 2 ** max(0, attempts - 1), MAX_DELAY)
+    return base * random.uniform(0.8, 1.2)
+
+
+def attempt_delivery(session: Session, *, delivery_id: str) -> str | None:
+    """Try to deliver one callback now; return its status afterwards (None if not ours to send)."""
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != "pending":
+        return None
+    if delivery.next_attempt_at > utcnow() + dt.timedelta(seconds=1):
+        return None  # a duplicate message; the scheduled one will come
+    if not _claim(session, delivery):
+        return None
+    status_code, error, elapsed = _post(session, delivery)
+    _record(session, delivery, status_code, error, elapsed)
+    if delivery.status == "pending":
+        delay = (delivery.next_attempt_at - utcnow()).total_seconds()
+        if delay <= 300:  # longer waits are picked up by the sweeper
+            from moderation.scoring.seam import seam
+
+            seam().deliver(delivery.id, countdown=max(0.0, delay))
+    return delivery.status
+
+
+def _claim(session: Session, delivery: Delivery) -> bool:
+    # A lease: no other worker sends this delivery until the timeout has passed.
+    lease = current_app.config["CALLBACK_TIMEOUT_SECONDS"] + 30
+    claimed = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery.id,
+            Delivery.status == "pending",
+            Delivery.attempts == delivery.attempts,
+        )
+        .values(
+            attempts=delivery.attempts + 1,
+            next_attempt_at=utcnow() + dt.timedelta(seconds=lease),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        return False
+    commit(session)
+    session.refresh(delivery)
+    return True
+
+
+def _post(session: Session, delivery: Delivery) -> tuple[int | None, str | None, float]:
+    from moderation.sites.models import Site
+    from moderation.sites.service import valid_secrets
+
+    site = session.get_one(Site, delivery.site_id)
+    body = json.dumps(
+        {
+            "event": "comment.moderated",
+            "comment": delivery.comment,
+            "sent_at": utcnow().isoformat(),
+        },
+        separators=(",", ":"),
+    ).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        DELIVERY_HEADER: delivery.id,
+        TIMESTAMP_HEADER: timestamp,
+        # During a secret rotation the site may know either secret.
+        SIGNATURE_HEADER: ",".join(sign(s, timestamp, body) for s in valid_secrets(site)),
+    }
+    started = time.perf_counter()
+    try:
+        check_callback_url(
+            site.callback_url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"]
+        )
+        response = requests.post(
+            site.callback_url,
+            data=body,
+            headers=headers,
+            timeout=current_app.config["CALLBACK_TIMEOUT_SECONDS"],
+            allow_redirects=False,
+        )
+    except (requests.RequestException, CallbackUrlError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500], _ms(started)
+    error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+    return response.status_code, error, _ms(started)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _record(
+    session: Session, delivery: Delivery, status_code: int | None, error: str | None, ms: float
+) -> None:
+    session.add(
+        DeliveryAttempt(
+            delivery_id=delivery.id, status_code=status_code, error=error, duration_ms=ms
+        )
+    )
+    now = utcnow()
+    if error is None:
+        delivery.status, delivery.delivered_at = "delivered", now
+    elif now - delivery.created_at > dt.timedelta(hours=current_app.config["CALLBACK_RETRY_HOURS"]):
+        delivery.status = "failed"
+    else:
+        delivery.next_attempt_at = now + dt.timedelta(seconds=next_delay(delivery.attempts))
+    log.info(
+        "callback attempt",
+        extra={"delivery": delivery.id, "status_code": status_code, "error": error},
+    )
+    commit(session)
+
+
+def due_deliveries(session: Session, *, grace_seconds: float = 30, limit: int = 500) -> list[str]:
+    """Pending deliveries whose time has come and gone (lost messages, long backoffs)."""
+    cutoff = utcnow() - dt.timedelta(seconds=grace_seconds)
+    return list(
+        session.scalars(
+            select(Delivery.id)
+            .where(Delivery.status == "pending", Delivery.next_attempt_at <= cutoff)
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,28 @@
+"""The ``moderation`` command: Flask's CLI with this service's command groups."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from moderation import create_app
+
+
+def build_cli() -> FlaskGroup:
+    """The command group, with every area's commands registered."""
+    from moderation.accounts.cli import users_cli
+    from moderation.dbcli import db_cli
+    from moderation.demo import demo_command, sign_command
+    from moderation.scoring.cli import pipeline_cli
+    from moderation.sites.cli import sites_cli
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help="Comment moderation service.")
+    for group in (db_cli, sites_cli, users_cli, pipeline_cli):
+        cli.add_command(group)
+    cli.add_command(demo_command)
+    cli.add_command(sign_command)
+    return cli
+
+
+def main() -> None:
+    """Console-script entry point."""
+    build_cli()()

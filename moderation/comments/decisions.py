@@ -1,0 +1,101 @@
+"""Writing a decision: one compare-and-set on the comment, then record, audit and callback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from moderation.authors.models import Author
+from moderation.authors.service import move_status
+from moderation.callbacks.service import enqueue_delivery
+from moderation.comments.audit import record_event
+from moderation.comments.models import Comment, Decision
+from moderation.db import commit, utcnow
+
+STATUS_FOR_ACTION = {"approve": "approved", "reject": "rejected", "review": "queued"}
+
+
+def apply_decision(
+    session: Session,
+    *,
+    comment: Comment,
+    revision: int,
+    expected_status: str,
+    record: dict[str, Any],
+    queue: str | None = None,
+    priority: int = 0,
+    language: str | None = None,
+) -> Decision | None:
+    """Decide ``revision`` if the comment is still in ``expected_status``; None if it moved on.
+
+    The conditional UPDATE is the guard on every backend: a newer revision, a
+    deletion, or a moderator's decision committed first makes it match no row,
+    so an automatic decision can never overwrite a human one.
+    """
+    action = record["action"]
+    status = STATUS_FOR_ACTION[action]
+    queue = queue if queue is not None else ("pending" if action == "review" else None)
+    now = utcnow()
+    values: dict[str, Any] = {"status": status, "queue": queue, "priority": priority}
+    values.update(decided_at=now, updated_at=now)
+    if language:
+        values["language"] = language
+    moved = session.execute(
+        update(Comment)
+        .where(
+            Comment.id == comment.id,
+            Comment.revision == revision,
+            Comment.status == expected_status,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        return None
+    session.refresh(comment)
+    decision = _add_decision(session, comment, revision, status, record)
+    move_status(session.get_one(Author, comment.author_id), expected_status, status)
+    record_event(
+        session,
+        comment,
+        "decided",
+        actor=record["decided_by"],
+        reason=record.get("reason"),
+        action=action,
+        status=status,
+        ruleset_version=record.get("ruleset_version"),
+        model_version=record.get("model_version"),
+        note=record.get("note"),
+    )
+    enqueue_delivery(session, comment=comment, decision=decision)
+    try:
+        commit(session)
+    except IntegrityError:
+        # Another worker wrote the automatic decision for this revision first.
+        session.rollback()
+        return None
+    return decision
+
+
+def _add_decision(
+    session: Session, comment: Comment, revision: int, status: str, record: dict[str, Any]
+) -> Decision:
+    decision = Decision(
+        comment_id=comment.id,
+        revision=revision,
+        action=record["action"],
+        status=status,
+        decided_by=record["decided_by"],
+        reason=record.get("reason"),
+        record=record,
+        ruleset_version=record.get("ruleset_version"),
+        model_version=record.get("model_version"),
+        decided_at=utcnow(),
+    )
+    session.add(decision)
+    session.flush()
+    return decision

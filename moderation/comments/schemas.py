@@ -1,0 +1,129 @@
+"""Webhook payload (input) and comment record (output) schemas. SPEC §3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+SOURCE = validate.Regexp(
+    r"^[a-z0-9][a-z0-9_.-]{0,31}$", error="Must be 'native' or a provider name."
+)
+
+
+class CleanString(fields.String):
+    """A string with no NUL characters and no lone surrogates (PostgreSQL refuses both)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Must not contain NUL characters.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError("Must be valid Unicode (lone surrogate).") from exc
+        return text
+
+
+def _id(**kw: Any) -> CleanString:
+    return CleanString(validate=validate.Length(min=1, max=200), **kw)
+
+
+class ArticleSchema(Schema):
+    """The article the comment is on."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = _id(required=True)
+    url = CleanString(validate=validate.Length(max=2000), allow_none=True)
+    title = CleanString(validate=validate.Length(max=1000), allow_none=True)
+    section = CleanString(validate=validate.Length(max=200), allow_none=True)
+    tags = fields.List(
+        CleanString(validate=validate.Length(max=200)), validate=validate.Length(max=100)
+    )
+
+
+class AuthorSchema(Schema):
+    """The author as the site knows them."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = _id(required=True)
+    source = CleanString(required=True, validate=SOURCE)
+    name = CleanString(validate=validate.Length(max=200), allow_none=True)
+    email_verified = fields.Boolean(allow_none=True)
+    created_at = fields.AwareDateTime(allow_none=True)
+
+
+class CommentPayloadSchema(Schema):
+    """``POST /v1/sites/{site}/comments``: a new comment or a new revision."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = _id(required=True)
+    article = fields.Nested(ArticleSchema, required=True)
+    parent_id = _id(allow_none=True)
+    author = fields.Nested(AuthorSchema, required=True)
+    # The character limit is enforced by the service (413), not here (400).
+    body = CleanString(required=True)
+    body_format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
+    created_at = fields.AwareDateTime(allow_none=True)
+    ip = fields.IP(allow_none=True)
+    user_agent = CleanString(validate=validate.Length(max=1000), allow_none=True)
+    language = CleanString(validate=validate.Length(max=16), allow_none=True)
+
+
+class MatchSchema(Schema):
+    """A span of the original text."""
+
+    field = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+    text = fields.String()
+
+
+class RuleHitSchema(Schema):
+    """A rule that matched."""
+
+    id = fields.String()
+    action = fields.String()
+    priority = fields.Integer()
+    reason = fields.String(allow_none=True)
+    matches = fields.List(fields.Nested(MatchSchema))
+
+
+class DecisionSchema(Schema):
+    """The full decision record: why, by whom, with which versions."""
+
+    action = fields.String()
+    decided_by = fields.String()
+    reason = fields.String(allow_none=True)
+    rules = fields.List(fields.Nested(RuleHitSchema))
+    labels = fields.List(fields.String())
+    scores = fields.Dict(keys=fields.String(), values=fields.Float())
+    explanations = fields.Dict()
+    ruleset_version = fields.String(allow_none=True)
+    model_version = fields.String(allow_none=True)
+    decided_at = fields.String()
+    note = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class CommentRecordSchema(Schema):
+    """The comment record every comment endpoint answers with."""
+
+    id = fields.String()
+    site = fields.String()
+    revision = fields.Integer()
+    status = fields.String()
+    queue = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    decision = fields.Nested(DecisionSchema, allow_none=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+payload_schema = CommentPayloadSchema()
+record_schema = CommentRecordSchema()

@@ -1,0 +1,176 @@
+"""Intake: store a comment or a new revision, answer replays, delete; build records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from moderation.authors.models import Author
+from moderation.authors.service import move_status, upsert_author
+from moderation.callbacks.service import supersede_pending
+from moderation.comments.audit import record_event
+from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.db import commit, on_commit, utcnow
+from moderation.errors import ApiError
+from moderation.scoring.seam import seam
+from moderation.sites.models import Site
+from moderation.text.html import body_to_text
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def body_fingerprint(text: str) -> str:
+    """Hash of a body for duplicate detection: case and spacing do not make it new."""
+    return _sha256(" ".join(text.casefold().split()))
+
+
+def find_comment(session: Session, site: Site, external_id: str, *, lock: bool = False) -> Comment:
+    """The site's comment, or ``ApiError`` 404."""
+    query = select(Comment).where(Comment.site_id == site.id, Comment.external_id == external_id)
+    comment = session.scalar(query.with_for_update() if lock else query)
+    if comment is None:
+        raise ApiError(404, "not_found", f"No comment {external_id!r} on site {site.slug!r}.")
+    return comment
+
+
+def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tuple[Comment, bool]:
+    """Store a new comment or revision; return it and whether anything new was stored."""
+    limit = current_app.config["MAX_TEXT_CHARS"]
+    text, links = body_to_text(data["body"], data["body_format"])
+    if len(data["body"]) > limit * 4 or len(text) > limit:
+        raise ApiError(413, "text_too_long", f"Comment text is over {limit} characters.")
+    content_hash = _sha256(data["body_format"] + "\x00" + data["body"])
+    for attempt in range(3):
+        try:
+            return _store(session, site, data, text, links, content_hash)
+        except IntegrityError:
+            # Two requests for the same new comment (or author) raced; the
+            # loser sees the winner's row on the next pass.
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(
+    session: Session,
+    site: Site,
+    data: dict[str, Any],
+    text: str,
+    links: list[str],
+    content_hash: str,
+) -> tuple[Comment, bool]:
+    query = select(Comment).where(Comment.site_id == site.id, Comment.external_id == data["id"])
+    comment = session.scalar(query.with_for_update())
+    if comment is None:
+        comment = _new_comment(session, site, data, text)
+    elif comment.status == "deleted":
+        raise ApiError(409, "comment_deleted", "This comment was deleted; it cannot be revised.")
+    elif _known_content(session, comment, content_hash):
+        return comment, False  # a replay, or a late retry of an older revision
+    else:
+        _new_revision(session, comment)
+    revision = CommentRevision(
+        comment_id=comment.id,
+        revision=comment.revision,
+        payload=json.loads(json.dumps(data, default=str)),
+        payload_hash=_sha256(json.dumps(data, sort_keys=True, default=str)),
+        content_hash=content_hash,
+        body_text=text,
+        links=links,
+    )
+    session.add(revision)
+    comment.body_hash = body_fingerprint(text)
+    comment.scoring_enqueued_at = utcnow()
+    on_commit(session, _scorer(comment.id, comment.revision))
+    commit(session)
+    return comment, True
+
+
+def _scorer(comment_id: int, revision: int) -> Any:
+    return lambda: seam().score(comment_id, revision)
+
+
+def _new_comment(session: Session, site: Site, data: dict[str, Any], text: str) -> Comment:
+    author = upsert_author(session, site_id=site.id, data=data["author"])
+    session.flush()
+    article = data["article"]
+    comment = Comment(
+        site_id=site.id,
+        external_id=data["id"],
+        author_id=author.id,
+        article_id=article["id"],
+        article=json.loads(json.dumps(article, default=str)),
+        parent_id=data.get("parent_id"),
+        revision=1,
+        status="pending",
+        language=data.get("language"),
+        body_hash=body_fingerprint(text),
+    )
+    session.add(comment)
+    session.flush()
+    record_event(session, comment, "received", actor="site")
+    return comment
+
+
+def _known_content(session: Session, comment: Comment, content_hash: str) -> bool:
+    hashes = session.scalars(
+        select(CommentRevision.content_hash).where(CommentRevision.comment_id == comment.id)
+    )
+    return content_hash in set(hashes)
+
+
+def _new_revision(session: Session, comment: Comment) -> None:
+    author = session.get_one(Author, comment.author_id)
+    move_status(author, comment.status, "pending")
+    comment.revision += 1
+    comment.status, comment.queue, comment.decided_at = "pending", None, None
+    comment.updated_at = utcnow()
+    supersede_pending(session, comment_id=comment.id)
+    record_event(session, comment, "revised", actor="site")
+
+
+def delete_comment(session: Session, *, site: Site, external_id: str) -> Comment:
+    """The site removed the comment: it leaves the queue; record and history stay."""
+    comment = find_comment(session, site, external_id, lock=True)
+    if comment.status != "deleted":
+        author = session.get_one(Author, comment.author_id)
+        move_status(author, comment.status, "deleted")
+        comment.status, comment.queue, comment.updated_at = "deleted", None, utcnow()
+        supersede_pending(session, comment_id=comment.id)
+        record_event(session, comment, "deleted", actor="site")
+        commit(session)
+    return comment
+
+
+def current_decision(session: Session, comment: Comment) -> Decision | None:
+    """The latest decision on the comment's current revision."""
+    return session.scalar(
+        select(Decision)
+        .where(Decision.comment_id == comment.id, Decision.revision == comment.revision)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+
+
+def comment_record(session: Session, comment: Comment, site: Site) -> dict[str, Any]:
+    """The comment record of SPEC §3."""
+    decision = current_decision(session, comment)
+    return {
+        "id": comment.external_id,
+        "site": site.slug,
+        "revision": comment.revision,
+        "status": comment.status,
+        "queue": comment.queue,
+        "language": comment.language,
+        "decision": decision.record if decision is not None else None,
+        "links": {"self": f"/v1/sites/{site.slug}/comments/{comment.external_id}"},
+    }

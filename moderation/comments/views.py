@@ -1,0 +1,62 @@
+"""Site webhook endpoints (SPEC §3): post, read and delete comments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from moderation.api import endpoint, load, read_json
+from moderation.comments import service
+from moderation.comments.schemas import payload_schema, record_schema
+from moderation.extensions import db
+from moderation.sites.auth import signed_by_site
+
+bp = Blueprint("comments", __name__, url_prefix="/v1/sites/<site>/comments")
+
+_ERRORS = {400: None, 401: None, 404: None, 409: None, 413: None, 415: None}
+
+
+def _record(comment: object, status: int) -> tuple[Response, int]:
+    body = record_schema.dump(service.comment_record(db.session, comment, g.site))  # type: ignore[arg-type]
+    return jsonify(body), status
+
+
+@bp.post("")
+@endpoint(
+    summary="Post a new comment or a new revision",
+    tag="webhook",
+    auth="site",
+    body=payload_schema,
+    responses={202: record_schema, 200: record_schema, **_ERRORS},
+)
+@signed_by_site
+def post_comment() -> tuple[Response, int]:
+    """Store and enqueue; an identical replay answers 200 with the existing record."""
+    data = load(payload_schema, read_json(request))
+    comment, created = service.receive_comment(db.session, site=g.site, data=data)
+    return _record(comment, 202 if created else 200)
+
+
+@bp.get("/<cid>")
+@endpoint(
+    summary="Read a comment record",
+    tag="webhook",
+    auth="site",
+    responses={200: record_schema, **_ERRORS},
+)
+@signed_by_site
+def get_comment(cid: str) -> tuple[Response, int]:
+    """The current record, with its decision."""
+    return _record(service.find_comment(db.session, g.site, cid), 200)
+
+
+@bp.delete("/<cid>")
+@endpoint(
+    summary="The site deleted a comment",
+    tag="webhook",
+    auth="site",
+    responses={200: record_schema, **_ERRORS},
+)
+@signed_by_site
+def delete_comment(cid: str) -> tuple[Response, int]:
+    """Status ``deleted``; it leaves the queue, its history is kept."""
+    return _record(service.delete_comment(db.session, site=g.site, external_id=cid), 200)

@@ -1,0 +1,58 @@
+"""Configuration: one typed line per environment variable (all listed in the README)."""
+
+from __future__ import annotations
+
+import os
+
+
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Settings read from the environment when the app is created."""
+
+    def __init__(self) -> None:
+        # Storage and broker. The defaults are the embedded, server-less setup.
+        self.DATABASE_URL = _str("DATABASE_URL", "sqlite:///var/moderation.sqlite")
+        self.CELERY_BROKER_URL = _str("CELERY_BROKER_URL", "sqla+sqlite:///var/broker.sqlite")
+        self.REDIS_URL = _str("REDIS_URL", "")
+        # Where house rules and classifier models live.
+        self.RULES_DIR = _str("MODERATION_RULES_DIR", "rules")
+        self.RULES_RELOAD_SECONDS = _float("MODERATION_RULES_RELOAD_SECONDS", 2.0)
+        self.MODELS_DIR = _str("MODERATION_MODELS_DIR", "models")
+        # Secrets: the key that encrypts site secrets at rest.
+        self.SECRET_KEY = _str("MODERATION_SECRET_KEY", "")
+        self.SECRET_KEY_FILE = _str("MODERATION_SECRET_KEY_FILE", "var/secret.key")
+        self.SECRET_GRACE_SECONDS = _int("MODERATION_SECRET_GRACE_SECONDS", 86400)
+        # Intake.
+        self.SIGNATURE_TOLERANCE_SECONDS = _int("MODERATION_SIGNATURE_TOLERANCE_SECONDS", 300)
+        self.MAX_CONTENT_LENGTH = _int("MODERATION_MAX_REQUEST_BYTES", 64 * 1024)
+        self.MAX_TEXT_CHARS = _int("MODERATION_MAX_TEXT_CHARS", 10_000)
+        # The scoring seam: "celery" in production, "inline" runs in the web process.
+        self.SCORING = _str("MODERATION_SCORING", "celery")
+        self.SWEEP_AFTER_SECONDS = _int("MODERATION_SWEEP_AFTER_SECONDS", 120)
+        self.SWEEP_INTERVAL_SECONDS = _float("MODERATION_SWEEP_INTERVAL_SECONDS", 30.0)
+        # Callbacks to the site.
+        self.ALLOW_PRIVATE_CALLBACKS = _bool("MODERATION_ALLOW_PRIVATE_CALLBACKS", False)
+        self.CALLBACK_TIMEOUT_SECONDS = _float("MODERATION_CALLBACK_TIMEOUT_SECONDS", 10.0)
+        self.CALLBACK_RETRY_HOURS = _float("MODERATION_CALLBACK_RETRY_HOURS", 25.0)
+        self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
+        self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
+
+    def as_dict(self) -> dict[str, object]:
+        """Settings as a mapping for ``app.config.update``."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,119 @@
+"""SQLAlchemy 2 set-up: declarative base, engine and a scoped session per app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        """Store as UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        """Read back as aware UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets the web and worker processes read while the other writes;
+    # busy_timeout turns lock contention into waiting instead of errors.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with settings suited to the backend."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """The app's engine and scoped session, created by ``init_app``."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.scoped: scoped_session[Session] = scoped_session(sessionmaker())
+
+    @property
+    def session(self) -> Session:
+        """This thread's session."""
+        return self.scoped()
+
+    def remove(self) -> None:
+        """Close this thread's session (end of request or task)."""
+        self.scoped.remove()
+
+    def init_app(self, app: Any) -> None:
+        """Bind to the app's ``DATABASE_URL`` and clean up after each request."""
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.scoped.configure(bind=self.engine, expire_on_commit=False)
+        app.teardown_appcontext(lambda _exc: self.remove())
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` after the session's current transaction commits via ``commit``."""
+    session.info.setdefault("on_commit", []).append(callback)
+
+
+def commit(session: Session) -> None:
+    """Commit, then run the callbacks queued with ``on_commit`` (enqueue after commit)."""
+    try:
+        session.commit()
+    except Exception:
+        session.info.pop("on_commit", None)
+        raise
+    for callback in session.info.pop("on_commit", []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_on_commit(session: Session) -> None:
+    # Work queued by a transaction that rolled back must never run.
+    session.info.pop("on_commit", None)

@@ -1,0 +1,21 @@
+"""Every model, imported in one place for Alembic and the test fixtures."""
+
+from moderation.accounts.models import User
+from moderation.authors.models import Author
+from moderation.callbacks.models import Delivery, DeliveryAttempt
+from moderation.comments.models import Comment, CommentRevision, Decision, Event
+from moderation.db import Base
+from moderation.sites.models import Site
+
+__all__ = [
+    "Author",
+    "Base",
+    "Comment",
+    "CommentRevision",
+    "Decision",
+    "Delivery",
+    "DeliveryAttempt",
+    "Event",
+    "Site",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The scoring seam: the pipeline that turns a stored comment revision into a decision."""

@@ -1,0 +1,19 @@
+"""``moderation pipeline``: run the sweeper once (operators, cron without beat)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from moderation.scoring.sweeper import sweep
+
+pipeline_cli = click.Group("pipeline", help="The scoring pipeline.")
+
+
+@pipeline_cli.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Re-enqueue comments left pending and callbacks overdue."""
+    click.echo(json.dumps(sweep()))

@@ -1,0 +1,41 @@
+"""``moderation sites``: register sites and rotate their secrets."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from moderation.callbacks.urls import CallbackUrlError
+from moderation.extensions import db
+from moderation.sites import service
+
+sites_cli = click.Group("sites", help="Client sites and their signing secrets.")
+
+
+@sites_cli.command("add")
+@click.argument("slug")
+@click.option("--callback-url", required=True, help="Where decisions are POSTed.")
+@with_appcontext
+def add(slug: str, callback_url: str) -> None:
+    """Create a site and print its secret once."""
+    try:
+        site, secret = service.add_site(db.session, slug=slug, callback_url=callback_url)
+    except (service.SiteError, CallbackUrlError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps({"site": site.slug, "secret": secret}))
+
+
+@sites_cli.command("rotate-secret")
+@click.argument("slug")
+@with_appcontext
+def rotate(slug: str) -> None:
+    """Issue a new secret; the old one stays valid for the grace period."""
+    try:
+        site, secret, until = service.rotate_secret(db.session, slug=slug)
+    except service.SiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        json.dumps({"site": site.slug, "secret": secret, "previous_valid_until": until.isoformat()})
+    )

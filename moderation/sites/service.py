@@ -1,0 +1,62 @@
+"""Creating sites, rotating their secrets, and reading the secrets valid now."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.callbacks.urls import check_callback_url
+from moderation.db import commit, utcnow
+from moderation.sites import secrets
+from moderation.sites.models import Site
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class SiteError(ValueError):
+    """A site command was given bad input."""
+
+
+def get_site(session: Session, slug: str) -> Site | None:
+    """The site with this slug, if any."""
+    return session.scalar(select(Site).where(Site.slug == slug))
+
+
+def add_site(session: Session, *, slug: str, callback_url: str) -> tuple[Site, str]:
+    """Create a site; return it with its secret (shown once, stored encrypted)."""
+    if not SLUG.match(slug):
+        raise SiteError("Slug must be lowercase letters, digits, '-' or '_' (max 64).")
+    if get_site(session, slug) is not None:
+        raise SiteError(f"Site {slug!r} already exists.")
+    check_callback_url(callback_url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"])
+    secret = secrets.new_secret()
+    site = Site(slug=slug, callback_url=callback_url, secret_enc=secrets.encrypt(secret))
+    session.add(site)
+    commit(session)
+    return site, secret
+
+
+def rotate_secret(session: Session, *, slug: str) -> tuple[Site, str, dt.datetime]:
+    """Issue a new secret; the old one stays valid for the grace period."""
+    site = get_site(session, slug)
+    if site is None:
+        raise SiteError(f"No site {slug!r}.")
+    secret = secrets.new_secret()
+    grace = dt.timedelta(seconds=current_app.config["SECRET_GRACE_SECONDS"])
+    site.previous_secret_enc, site.secret_enc = site.secret_enc, secrets.encrypt(secret)
+    site.previous_secret_expires_at = utcnow() + grace
+    commit(session)
+    return site, secret, site.previous_secret_expires_at
+
+
+def valid_secrets(site: Site) -> list[str]:
+    """The secrets that sign requests right now (the previous one during its grace)."""
+    found = [secrets.decrypt(site.secret_enc)]
+    expires = site.previous_secret_expires_at
+    if site.previous_secret_enc and expires and expires > utcnow():
+        found.append(secrets.decrypt(site.previous_secret_enc))
+    return found

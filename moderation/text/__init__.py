@@ -1,0 +1,1 @@
+"""Text handling shared by intake, the rules engine and the classifier."""

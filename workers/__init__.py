@@ -1,0 +1,1 @@
+"""Celery entry point and tasks: thin wrappers that take ids and call one service."""
