@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -75,26 +76,31 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    """The app's engine and scoped session, created by ``init_app``."""
+    """Sessions bound to the current app's engine, one per app context (request or task)."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.scoped: scoped_session[Session] = scoped_session(sessionmaker())
+    def init_app(self, app: Flask) -> None:
+        """Create the app's engine and close each context's session at its end."""
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["db"] = (engine, sessionmaker(bind=engine, expire_on_commit=False))
+        app.teardown_appcontext(lambda _exc: self.remove())
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine."""
+        return current_app.extensions["db"][0]
 
     @property
     def session(self) -> Session:
-        """This thread's session."""
-        return self.scoped()
+        """The current app context's session, created on first use."""
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["db"][1]()
+        return g.db_session
 
     def remove(self) -> None:
-        """Close this thread's session (end of request or task)."""
-        self.scoped.remove()
-
-    def init_app(self, app: Any) -> None:
-        """Bind to the app's ``DATABASE_URL`` and clean up after each request."""
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self.scoped.configure(bind=self.engine, expire_on_commit=False)
-        app.teardown_appcontext(lambda _exc: self.remove())
+        """Close the current context's session (end of request or task)."""
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
 
 
 def on_commit(session: Session, callback: Callable[[], None]) -> None:

@@ -31,6 +31,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(app: Flask) -> None:
     """Send this package's logs to stderr in the configured format."""
     logger = logging.getLogger("moderation")
+    logger.setLevel(app.config["LOG_LEVEL"])
     if any(getattr(h, "_moderation", False) for h in logger.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
@@ -38,5 +39,4 @@ def configure_logging(app: Flask) -> None:
     if app.config["LOG_FORMAT"] == "json":
         handler.setFormatter(JsonFormatter())
     logger.addHandler(handler)
-    logger.setLevel(app.config["LOG_LEVEL"])
     logger.propagate = False

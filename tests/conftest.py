@@ -25,7 +25,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test"})
     with app.app_context():
         upgrade()
-    db.engine.dispose()  # type: ignore[union-attr]
+        db.engine.dispose()
     return path
 
 
@@ -61,7 +61,7 @@ def app(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Flask]:
     with application.app_context():
         yield application
         db.remove()
-        db.engine.dispose()  # type: ignore[union-attr]
+        db.engine.dispose()
 
 
 @pytest.fixture

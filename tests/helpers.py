@@ -66,7 +66,7 @@ class CallbackReceiver:
         self.respond: Callable[[dict[str, Any]], int] = lambda _body: 204
         self.event = threading.Condition()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -104,6 +104,7 @@ class CallbackReceiver:
         data = {
             "delivery": headers.get("X-Moderation-Delivery"),
             "headers": headers,
+            "raw": body,
             **json.loads(body),
         }
         status = self.respond(data)

@@ -37,7 +37,8 @@ def sweep(*, limit: int = 500) -> dict[str, int]:
     commit(session)
     for row in stale:
         seam().score(row.id, row.revision)
-    deliveries = due_deliveries(session, limit=limit)
+    grace = current_app.config["SWEEP_AFTER_SECONDS"]
+    deliveries = due_deliveries(session, grace_seconds=grace, limit=limit)
     for delivery_id in deliveries:
         seam().deliver(delivery_id)
     return {"comments": len(stale), "deliveries": len(deliveries)}

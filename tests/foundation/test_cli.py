@@ -1,0 +1,60 @@
+"""The ``moderation`` command: sites, users, migrations."""
+
+from __future__ import annotations
+
+import json
+
+from moderation.cli import build_cli
+
+
+def invoke(app, *args):
+    return app.test_cli_runner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+
+def test_sites_add_prints_the_secret_once(app):
+    result = invoke(app, "sites", "add", "lemonde", "--callback-url", "http://127.0.0.1:9/cb")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["site"] == "lemonde" and out["secret"].startswith("whsec_")
+    again = invoke(app, "sites", "add", "lemonde", "--callback-url", "http://127.0.0.1:9/cb")
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_secret_is_stored_encrypted(app):
+    from moderation.extensions import db
+    from moderation.sites.models import Site
+
+    out = json.loads(
+        invoke(app, "sites", "add", "s1", "--callback-url", "http://127.0.0.1:9/").output
+    )
+    stored = db.session.query(Site).one()
+    assert out["secret"] not in stored.secret_enc
+
+
+def test_private_callback_refused_without_the_setting(app):
+    app.config["ALLOW_PRIVATE_CALLBACKS"] = False
+    for url in (
+        "http://127.0.0.1/cb",
+        "http://10.0.0.8/cb",
+        "http://[::1]/cb",
+        "ftp://example.org/",
+    ):
+        result = invoke(app, "sites", "add", "s", "--callback-url", url)
+        assert result.exit_code == 1, url
+
+
+def test_rotate_secret(app):
+    invoke(app, "sites", "add", "s1", "--callback-url", "http://127.0.0.1:9/")
+    result = invoke(app, "sites", "rotate-secret", "s1")
+    out = json.loads(result.output)
+    assert (
+        out["site"] == "s1" and out["secret"].startswith("whsec_") and out["previous_valid_until"]
+    )
+
+
+def test_users_add_and_revoke(app):
+    result = invoke(app, "users", "add", "alice", "--role", "moderator")
+    out = json.loads(result.output)
+    assert out["user"] == "alice" and out["role"] == "moderator" and out["token"]
+    assert invoke(app, "users", "add", "bob", "--role", "king").exit_code == 2
+    assert json.loads(invoke(app, "users", "revoke", "alice").output)["revoked"] is True

@@ -1,0 +1,110 @@
+"""The scoring pipeline: idempotent per revision, failures go to review, humans win."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from moderation.comments.decisions import apply_decision
+from moderation.comments.models import Comment, Decision
+from moderation.extensions import db
+from moderation.scoring import engines
+from moderation.scoring.pipeline import decide_comment
+from tests.helpers import payload
+
+
+class RecordingSeam:
+    """Holds work back so a test can run it in any order."""
+
+    def __init__(self):
+        self.scored: list[tuple[int, int]] = []
+        self.delivered: list[str] = []
+
+    def score(self, comment_id, revision):
+        self.scored.append((comment_id, revision))
+
+    def deliver(self, delivery_id, countdown=None):
+        self.delivered.append(delivery_id)
+
+
+@pytest.fixture
+def held(app):
+    seam = RecordingSeam()
+    app.extensions["seam"] = seam
+    return seam
+
+
+def decisions():
+    return list(db.session.scalars(select(Decision).order_by(Decision.id)))
+
+
+def test_decision_record_is_complete(site):
+    site.post(payload())
+    decision = site.get("c-1").json["decision"]
+    assert decision["action"] == "approve" and decision["decided_by"] == "auto"
+    for key in ("reason", "rules", "scores", "ruleset_version", "model_version", "decided_at"):
+        assert key in decision
+    assert decision["ruleset_version"]  # tightened once the rules engine is wired
+    assert site.get("c-1").json["language"] == "fr"
+
+
+def test_duplicate_scoring_tasks_decide_once(site, held):
+    site.post(payload())
+    comment_id, revision = held.scored[0]
+    first = decide_comment(comment_id=comment_id, revision=revision)
+    second = decide_comment(comment_id=comment_id, revision=revision)
+    assert first is not None and second is None
+    assert len(decisions()) == 1
+    assert len(held.delivered) == 1
+
+
+def test_an_edit_racing_its_first_scoring(site, held):
+    site.post(payload(body="Premier jet"))
+    site.post(payload(body="Version corrigée"))
+    assert held.scored == [(1, 1), (1, 2)]
+    assert decide_comment(comment_id=1, revision=1) is None  # stale: revision 2 arrived
+    assert decide_comment(comment_id=1, revision=2) is not None
+    assert [(d.revision, d.action) for d in decisions()] == [(2, "approve")]
+
+
+def test_scoring_that_fails_goes_to_review(site, monkeypatch):
+    def broken():
+        raise RuntimeError("rules exploded")
+
+    monkeypatch.setattr(engines, "current_rules", broken)
+    site.post(payload())
+    record = site.get("c-1").json
+    assert record["status"] == "queued" and record["queue"] == "pending"
+    assert record["decision"]["reason"] == "scoring_error"
+    assert "exploded" not in str(record)
+
+
+def test_an_automatic_decision_never_overwrites_a_moderator(site, held):
+    site.post(payload())
+    comment = db.session.get(Comment, 1)
+    moderator = {"action": "reject", "decided_by": "moderator:alice", "reason": "insult"}
+    assert apply_decision(
+        db.session, comment=comment, revision=1, expected_status="pending", record=moderator
+    )
+    assert decide_comment(comment_id=1, revision=1) is None
+    assert site.get("c-1").json["status"] == "rejected"
+    assert [d.decided_by for d in decisions()] == ["moderator:alice"]
+
+
+def test_deleted_comments_are_not_scored(site, held):
+    site.post(payload())
+    site.delete("c-1")
+    assert decide_comment(comment_id=1, revision=1) is None
+    assert db.session.scalar(select(func.count()).select_from(Decision)) == 0
+
+
+def test_author_counters_follow_outcomes(site):
+    from moderation.authors.models import Author
+
+    site.post(payload("c-1"))
+    site.post(payload("c-2"))
+    author = db.session.scalar(select(Author))
+    assert (author.approved_count, author.rejected_count) == (2, 0)
+    site.delete("c-2")
+    db.session.refresh(author)
+    assert author.approved_count == 1

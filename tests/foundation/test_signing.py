@@ -1,0 +1,111 @@
+"""HMAC signatures: timestamps, secrets, rotation (SPEC §3)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from moderation.extensions import db
+from moderation.signing import SignatureError, sign, verify
+from moderation.sites.service import rotate_secret
+from tests.helpers import SiteClient, payload
+
+BODY = b'{"x": 1}'
+
+
+def test_verify_accepts_a_valid_signature():
+    ts = str(int(time.time()))
+    verify(["s3cret"], timestamp=ts, signature=sign("s3cret", ts, BODY), body=BODY, path="/p")
+
+
+@pytest.mark.parametrize(
+    ("offset", "signature", "code"),
+    [
+        (None, "sha256=00", "missing_signature"),
+        ("now", "sha256=00", "invalid_timestamp"),
+        (-302, None, "missing_signature"),
+        (-302, "x", "stale_timestamp"),
+        (302, "x", "stale_timestamp"),
+        (0, "sha256=" + "0" * 64, "invalid_signature"),
+    ],
+)
+def test_verify_refuses(offset, signature, code):
+    timestamp = str(int(time.time()) + offset) if isinstance(offset, int) else offset
+    with pytest.raises(SignatureError) as caught:
+        verify(["s3cret"], timestamp=timestamp, signature=signature, body=BODY, path="/p")
+    assert caught.value.code == code
+
+
+def test_one_valid_value_among_several_suffices():
+    ts = str(int(time.time()))
+    header = "sha256=" + "1" * 64 + ", " + sign("s3cret", ts, BODY)
+    verify(["s3cret"], timestamp=ts, signature=header, body=BODY, path="/p")
+
+
+def test_signature_covers_the_body():
+    ts = str(int(time.time()))
+    with pytest.raises(SignatureError):
+        verify(
+            ["s3cret"],
+            timestamp=ts,
+            signature=sign("s3cret", ts, BODY),
+            body=b'{"x": 2}',
+            path="/p",
+        )
+
+
+def test_bodyless_requests_sign_the_path():
+    ts = str(int(time.time()))
+    good = sign("s3cret", ts, b"", "/v1/sites/demo/comments/a")
+    verify(["s3cret"], timestamp=ts, signature=good, body=b"", path="/v1/sites/demo/comments/a")
+    with pytest.raises(SignatureError):
+        verify(["s3cret"], timestamp=ts, signature=good, body=b"", path="/v1/sites/demo/comments/b")
+
+
+@pytest.mark.parametrize("case", ["no_headers", "wrong_secret", "stale", "tampered"])
+def test_unsigned_webhooks_change_nothing(app, site, case):
+    raw = json.dumps(payload()).encode()
+    headers = {"Content-Type": "application/json"}
+    ts = str(int(time.time()))
+    if case == "wrong_secret":
+        headers |= {"X-Moderation-Timestamp": ts, "X-Moderation-Signature": sign("nope", ts, raw)}
+    elif case == "stale":
+        old = str(int(time.time()) - 600)
+        headers |= {
+            "X-Moderation-Timestamp": old,
+            "X-Moderation-Signature": sign(site.secret, old, raw),
+        }
+    elif case == "tampered":
+        headers |= {
+            "X-Moderation-Timestamp": ts,
+            "X-Moderation-Signature": sign(site.secret, ts, raw),
+        }
+        raw = raw.replace(b"Merci", b"Mercy")
+    response = site.client.post("/v1/sites/demo/comments", data=raw, headers=headers)
+    assert response.status_code == 401
+    assert set(response.json["error"]) >= {"code", "message"}
+    assert site.get("c-1").status_code == 404
+
+
+def test_rotation_keeps_the_old_secret_for_the_grace_period(app, site):
+    _, new_secret, _ = rotate_secret(db.session, slug="demo")
+    old = SiteClient(site.client, "demo", site.secret)
+    new = SiteClient(site.client, "demo", new_secret)
+    assert old.post(payload("c-old")).status_code == 202
+    assert new.post(payload("c-new")).status_code == 202
+
+
+def test_rotation_grace_expires(app, site):
+    app.config["SECRET_GRACE_SECONDS"] = -1
+    _, new_secret, _ = rotate_secret(db.session, slug="demo")
+    assert site.post(payload("c-old")).status_code == 401
+    assert SiteClient(site.client, "demo", new_secret).post(payload()).status_code == 202
+
+
+def test_unknown_site_is_404(app, site):
+    other = SiteClient(site.client, "nope", site.secret)
+    response = other.post(payload())
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"

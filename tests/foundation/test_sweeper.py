@@ -1,0 +1,41 @@
+"""The sweeper re-enqueues what lost messages and outages left behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from moderation.comments.models import Comment
+from moderation.extensions import db
+from moderation.scoring.sweeper import sweep
+from tests.foundation.test_pipeline import RecordingSeam
+from tests.helpers import payload
+
+
+def test_sweeps_comments_left_pending_and_overdue_callbacks(app, site):
+    seam = app.extensions["seam"] = RecordingSeam()
+    site.post(payload("c-1"))
+    site.post(payload("c-2"))
+    assert sweep() == {"comments": 0, "deliveries": 0}  # just enqueued: leave them be
+    comment = db.session.get(Comment, 1)
+    comment.scoring_enqueued_at -= dt.timedelta(seconds=app.config["SWEEP_AFTER_SECONDS"] + 1)
+    db.session.commit()
+    seam.scored.clear()
+    assert sweep() == {"comments": 1, "deliveries": 0}
+    assert seam.scored == [(1, 1)]
+    assert sweep() == {"comments": 0, "deliveries": 0}  # re-enqueued just now
+
+
+def test_sweeper_catches_lost_deliveries(app, site, receiver):
+    from moderation.callbacks.models import Delivery
+
+    receiver.respond = lambda _body: 500
+    site.post(payload())
+    delivery = db.session.scalar(select(Delivery))
+    delivery.next_attempt_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    db.session.commit()
+    receiver.respond = lambda _body: 204
+    app.extensions["seam"] = seam = RecordingSeam()
+    assert sweep()["deliveries"] == 1
+    assert seam.delivered == [delivery.id]
