@@ -44,8 +44,9 @@ def register_blueprints(app: Flask) -> None:
     """Every HTTP area."""
     from moderation.comments.views import bp as comments
     from moderation.ops.views import bp as ops
+    from moderation.rules.views import bp as rules
 
-    for blueprint in (ops, comments):
+    for blueprint in (ops, comments, rules):
         app.register_blueprint(blueprint)
 
 

@@ -101,5 +101,6 @@ def demo_command(url: str, body: str, port: int) -> None:
 def sign_command(secret: str, path: str, body_file: Any) -> None:
     """Print curl -H options that sign BODY_FILE (or an empty body with --path)."""
     body = body_file.read() if body_file else b""
-    for name, value in signature_headers(secret, body, path).items():
-        click.echo(f"-H '{name}: {value}'")
+    # No spaces, so the output survives the shell's word splitting in $(...).
+    headers = signature_headers(secret, body, path)
+    click.echo(" ".join(f"-H {name}:{value}" for name, value in headers.items()))

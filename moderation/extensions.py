@@ -56,9 +56,16 @@ def celery_settings(config: dict[str, object]) -> dict[str, object]:
             "interval_step": 0.2,
             "interval_max": 0.2,
         },
-        "broker_transport_options": {"visibility_timeout": 3600, "socket_timeout": 5},
+        "broker_transport_options": _transport_options(str(config["CELERY_BROKER_URL"])),
         "beat_schedule": {
             "sweep": {"task": "workers.sweep", "schedule": config["SWEEP_INTERVAL_SECONDS"]},
         },
         "worker_hijack_root_logger": False,
     }
+
+
+def _transport_options(broker_url: str) -> dict[str, object]:
+    # Each transport takes its own options (the SQLAlchemy one hands them to create_engine).
+    if broker_url.startswith(("redis://", "rediss://")):
+        return {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 2}
+    return {}

@@ -101,6 +101,7 @@ class DecisionSchema(Schema):
     action = fields.String()
     decided_by = fields.String()
     reason = fields.String(allow_none=True)
+    rule = fields.String(allow_none=True)  # the deciding rule's id
     rules = fields.List(fields.Nested(RuleHitSchema))
     labels = fields.List(fields.String())
     scores = fields.Dict(keys=fields.String(), values=fields.Float())

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from moderation.scoring.contracts import CommentFacts, RulesEngine, RulesVerdict, Scorer
-
-
-class _DefaultApprove:
-    """Placeholder until the rules engine is wired in: approves everything."""
-
-    version = "none"
-
-    def evaluate(self, facts: CommentFacts) -> RulesVerdict:
-        """Approve."""
-        return RulesVerdict(action="approve", reason=None, rule_id=None)
+from moderation.scoring.contracts import RulesEngine, Scorer
 
 
 def current_rules() -> RulesEngine:
-    """The live ruleset of this process."""
-    return _DefaultApprove()
+    """The live ruleset of this process (raises ``RulesUnavailable`` if none ever loaded)."""
+    from moderation.rules.store import rules_store
+
+    return rules_store().get()
 
 
 def current_scorer() -> Scorer | None:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.callbacks.service import attempt_delivery, next_delay
 from moderation.extensions import db
-from moderation.sites.service import rotate_secret
 from moderation.signing import verify
+from moderation.sites.service import rotate_secret
 from tests.helpers import payload
 
 

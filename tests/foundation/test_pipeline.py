@@ -44,7 +44,7 @@ def test_decision_record_is_complete(site):
     assert decision["action"] == "approve" and decision["decided_by"] == "auto"
     for key in ("reason", "rules", "scores", "ruleset_version", "model_version", "decided_at"):
         assert key in decision
-    assert decision["ruleset_version"]  # tightened once the rules engine is wired
+    assert decision["ruleset_version"].startswith("sha256:")
     assert site.get("c-1").json["language"] == "fr"
 
 
@@ -108,3 +108,35 @@ def test_author_counters_follow_outcomes(site):
     site.delete("c-2")
     db.session.refresh(author)
     assert author.approved_count == 1
+
+
+@pytest.fixture
+def house_rules_site(app, site):
+    """The site, scored with the shipped ``rules/`` directory."""
+    from pathlib import Path
+
+    from moderation.rules.store import rules_store
+
+    app.config["RULES_DIR"] = str(Path(__file__).resolve().parents[2] / "rules")
+    app.extensions.pop("rules_store", None)
+    rules_store(app)
+    return site
+
+
+def test_house_rules_decide_with_spans_on_the_original_text(house_rules_site):
+    body = "Espèce de c0nnnard, je vais te buter"
+    house_rules_site.post(payload(body=body))
+    record = house_rules_site.get("c-1").json
+    assert record["status"] == "rejected"
+    decision = record["decision"]
+    assert decision["reason"] == "threat" and decision["rule"] == "threat-phrases"
+    spans = {(m["start"], m["end"]) for hit in decision["rules"] for m in hit["matches"]}
+    assert (20, 36) in spans
+    for hit in decision["rules"]:
+        for match in hit["matches"]:
+            assert body[match["start"] : match["end"]] == match["text"]
+
+
+def test_house_rules_approve_ordinary_news_comments(house_rules_site):
+    house_rules_site.post(payload(body="Le conseil municipal de Mâcon a voté le budget."))
+    assert house_rules_site.get("c-1").json["status"] == "approved"

@@ -1,0 +1,308 @@
+"""Marshmallow schemas for rule files, and the value types they parse into.
+
+Each mapping of a rule file is checked by one schema (unknown keys are
+errors); the loader walks the YAML tree itself so every error keeps the
+line of the key it is about.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from moderation.scoring.contracts import LABELS
+
+ACTIONS = ("approve", "review", "reject", "flag")
+DECISIONS = ("approve", "review", "reject")
+NAMED_THRESHOLDS = ("likely", "very_likely")
+SANCTIONS = ("ban", "suspend", "premoderate", "trust")
+GROUPS = ("all", "any", "not", "body", "author", "score", "article", "comment", "history")
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+_UNITS = {
+    "s": 1, "sec": 1, "second": 1, "seconde": 1,
+    "m": 60, "min": 60, "minute": 60,
+    "h": 3600, "hour": 3600, "heure": 3600,
+    "d": 86400, "day": 86400, "j": 86400, "jour": 86400,
+    "w": 604800, "week": 604800, "semaine": 604800,
+}  # fmt: skip
+_COMPARISON = re.compile(r"\s*(<=|>=|==|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*")
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+_OP_HELP = 'expected an operator (<, <=, >, >=, ==, !=) and a number, e.g. "< 3" or ">= 0.85"'
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A parsed comparison string such as ``"< 3"`` or ``"> 30 days"``."""
+
+    op: str
+    value: float
+    text: str
+
+    def __call__(self, x: float | None) -> bool:
+        """Compare ``x`` (None, an unknown value, never matches)."""
+        return x is not None and _OPS[self.op](x, self.value)
+
+
+@dataclass(frozen=True)
+class NamedThreshold:
+    """A score threshold named by the active model (``likely``, ``very_likely``)."""
+
+    name: str
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``"10 minutes"``, ``"24h"``, ``"30 days"``; raise ``ValueError``."""
+    m = _DURATION.fullmatch(str(text).lower())
+    unit = _unit_seconds(m.group(2)) if m else None
+    if m is None or unit is None:
+        raise ValueError(
+            f'malformed duration {text!r}: expected e.g. "10 minutes", "24h", "30 days"'
+        )
+    return timedelta(seconds=float(m.group(1)) * unit)
+
+
+def _unit_seconds(unit: str) -> int | None:
+    if unit in _UNITS:
+        return _UNITS[unit]
+    if unit.endswith("s") and unit[:-1] in _UNITS:
+        return _UNITS[unit[:-1]]
+    return None
+
+
+def parse_comparison(value: Any, unit_seconds: float | None = None) -> Comparison:
+    """Parse a comparison; with ``unit_seconds`` a duration unit converts to that unit."""
+    if isinstance(value, bool):
+        raise ValueError(f"malformed comparison {value!r}: {_OP_HELP}")
+    if isinstance(value, int | float):
+        return Comparison("==", float(value), str(value))
+    m = _COMPARISON.fullmatch(str(value).lower())
+    if m is None:
+        raise ValueError(f"malformed comparison {value!r}: {_OP_HELP}")
+    op, number, unit = m.group(1), float(m.group(2)), m.group(3)
+    if unit:
+        seconds = _unit_seconds(unit)
+        if unit_seconds is None or seconds is None:
+            raise ValueError(f"malformed comparison {value!r}: unexpected unit {unit!r}")
+        number = number * seconds / unit_seconds
+    return Comparison(op, number, str(value))
+
+
+class ComparisonField(fields.Field):
+    """A comparison string (or a bare number, meaning ``==``)."""
+
+    def __init__(self, unit_seconds: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit_seconds = unit_seconds
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Comparison:
+        try:
+            return parse_comparison(value, self.unit_seconds)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class DurationField(fields.Field):
+    """A duration such as ``"10 minutes"``."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> timedelta:
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class ScoreField(fields.Field):
+    """A score comparison or a named threshold."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and value.strip() in NAMED_THRESHOLDS:
+            return NamedThreshold(value.strip())
+        try:
+            return parse_comparison(value)
+        except ValueError as exc:
+            names = " or ".join(NAMED_THRESHOLDS)
+            raise ValidationError(f"{exc}, or a named threshold ({names})") from None
+
+
+class StrList(fields.Field):
+    """One string or a list of strings, loaded as a tuple."""
+
+    def __init__(self, choices: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items:
+            raise ValidationError("expected a string or a non-empty list of strings")
+        if not all(isinstance(v, str) and v.strip() for v in items):
+            raise ValidationError("expected non-empty strings")
+        bad = [v for v in items if self.choices and v not in self.choices]
+        if bad:
+            raise ValidationError(
+                f"unknown value {bad[0]!r}; expected one of {', '.join(self.choices or ())}"
+            )
+        return tuple(str(v) for v in items)
+
+
+class StrictBool(fields.Field):
+    """``true`` or ``false`` only."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("expected true or false")
+        return value
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class FileSchema(_Strict):
+    lists = fields.Dict(
+        keys=fields.Str(validate=validate.Regexp(r"^[\w.-]+$")), values=fields.Raw()
+    )
+    rules = fields.List(fields.Raw())
+    default = fields.Str(validate=validate.OneOf(DECISIONS))
+    tests = fields.List(fields.Raw())
+    description = fields.Str()
+
+
+class RuleSchema(_Strict):
+    id = fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][\w.-]*$"))
+    description = fields.Str()
+    priority = fields.Int(strict=True, load_default=0)
+    if_ = fields.Raw(required=True, data_key="if")
+    then = fields.Str(required=True, validate=validate.OneOf(ACTIONS))
+    reason = fields.Str()
+    enabled = StrictBool(load_default=True)
+
+
+class ListFileSchema(_Strict):
+    file = fields.Str(required=True)
+
+
+class BodySchema(_Strict):
+    words = StrList()
+    phrases = StrList()
+    regex = StrList()
+    has_link = StrictBool()
+    link_domains = StrList()
+    length = ComparisonField()
+    caps_ratio = ComparisonField()
+    has_email = StrictBool()
+    has_phone = StrictBool()
+    language = StrList()
+
+
+class AuthorSchema(_Strict):
+    source = StrList()
+    email_verified = StrictBool()
+    account_age_days = ComparisonField(unit_seconds=86400)
+    trust = ComparisonField()
+    approved_count = ComparisonField()
+    rejected_count = ComparisonField()
+    rejection_rate = ComparisonField()
+    sanctioned = StrictBool()
+    sanction = StrList(choices=SANCTIONS)
+
+
+ScoreSchema = _Strict.from_dict({label: ScoreField() for label in LABELS}, name="ScoreSchema")
+
+
+class ArticleSchema(_Strict):
+    section = StrList()
+    tags = StrList()
+
+
+class CommentSchema(_Strict):
+    is_reply = StrictBool()
+    revision = ComparisonField()
+
+
+class WindowSchema(_Strict):
+    within = DurationField(required=True)
+    count = ComparisonField(required=True)
+
+
+class HistorySchema(_Strict):
+    same_body_within = fields.Raw()
+    author_rate = fields.Raw()
+    flags = ComparisonField()
+
+
+class TestAuthorSchema(_Strict):
+    id = fields.Str()
+    source = fields.Str()
+    name = fields.Str()
+    email_verified = fields.Bool(allow_none=True)
+    created_at = fields.AwareDateTime()
+    account_age_days = fields.Float()
+    trust = fields.Int()
+    approved_count = fields.Int()
+    rejected_count = fields.Int()
+    sanctions = fields.List(fields.Str(validate=validate.OneOf(SANCTIONS)))
+
+
+class TestArticleSchema(_Strict):
+    id = fields.Str()
+    url = fields.Str()
+    title = fields.Str()
+    section = fields.Str()
+    tags = fields.List(fields.Str())
+
+
+class TestHistorySchema(_Strict):
+    same_body = fields.Int()
+    author_rate = fields.Int()
+
+
+class TestCaseSchema(_Strict):
+    id = fields.Str()
+    body = fields.Str(required=True)
+    body_format = fields.Str()
+    author = fields.Nested(TestAuthorSchema)
+    article = fields.Nested(TestArticleSchema)
+    parent_id = fields.Str(allow_none=True)
+    created_at = fields.Str()
+    ip = fields.Str()
+    user_agent = fields.Str()
+    language = fields.Str()
+    links = fields.List(fields.Str())
+    revision = fields.Int()
+    flags = fields.Raw()
+    scores = fields.Dict(keys=fields.Str(validate=validate.OneOf(LABELS)), values=fields.Float())
+    thresholds = fields.Dict(
+        keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Float())
+    )
+    history = fields.Nested(TestHistorySchema)
+    expect = fields.Str(required=True, validate=validate.OneOf(DECISIONS))
+    rule = fields.Str(allow_none=True)
+    reason = fields.Str(allow_none=True)
+    labels = fields.List(fields.Str())
+
+
+GROUP_SCHEMAS: dict[str, type[Schema]] = {
+    "body": BodySchema,
+    "author": AuthorSchema,
+    "score": ScoreSchema,
+    "article": ArticleSchema,
+    "comment": CommentSchema,
+    "history": HistorySchema,
+}

@@ -1,0 +1,117 @@
+"""Admin API for the house rules (SPEC §5): live ruleset, check and backtest a candidate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from moderation.accounts.auth import require_role
+from moderation.api import endpoint, load, read_json
+from moderation.errors import ApiError
+from moderation.extensions import db
+from moderation.rules import service
+from moderation.rules.problems import RulesetInvalid
+from moderation.rules.schema import parse_duration
+from moderation.rules.store import model_thresholds, rules_store
+
+bp = Blueprint("rules", __name__, url_prefix="/v1/rules")
+
+# Relative paths inside the rules directory, never escaping it.
+_NAME = validate.Regexp(r"^(?!/)(?!.*\.\.)[\w./-]+$")
+_YAML_NAME = validate.Regexp(r"^(?!/)(?!.*\.\.)[\w./-]+\.yaml$")
+_ERRORS = {400: None, 401: None, 403: None, 415: None}
+_OBJECT = {"type": "object"}
+
+
+def _duration(value: str) -> None:
+    try:
+        parse_duration(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class CheckSchema(Schema):
+    files = fields.Dict(
+        keys=fields.Str(validate=_YAML_NAME),
+        values=fields.Str(),
+        required=True,
+    )
+    lists = fields.Dict(keys=fields.Str(validate=_NAME), values=fields.Str(), load_default=dict)
+
+
+class BacktestSchema(CheckSchema):
+    files = fields.Dict(
+        keys=fields.Str(validate=_YAML_NAME),
+        values=fields.Str(),
+        load_default=None,
+    )
+    since = fields.Str(load_default="30d", validate=_duration)
+    examples = fields.Int(load_default=5, validate=validate.Range(0, 50))
+    limit = fields.Int(load_default=5000, validate=validate.Range(1, 50_000))
+
+
+check_schema = CheckSchema()
+backtest_schema = BacktestSchema()
+
+
+@bp.get("")
+@endpoint(
+    summary="The live ruleset, its version, files and rules, and the last refused reload",
+    tag="admin",
+    auth="admin",
+    responses={200: _OBJECT, 401: None, 403: None},
+)
+@require_role("admin")
+def get_rules() -> tuple[Response, int]:
+    """What this process is deciding with."""
+    return jsonify(service.rules_status(store=rules_store())), 200
+
+
+@bp.post("/check")
+@endpoint(
+    summary="Validate a candidate ruleset (errors with file and line) and run its tests",
+    tag="admin",
+    auth="admin",
+    body=check_schema,
+    responses={200: _OBJECT, **_ERRORS},
+)
+@require_role("admin")
+def check_rules() -> tuple[Response, int]:
+    """``valid: false`` with ``errors`` when the candidate would be refused."""
+    data = load(check_schema, read_json(request))
+    result = service.check_files(
+        files=data["files"], lists=data["lists"], known_thresholds=model_thresholds()
+    )
+    return jsonify(result), 200
+
+
+@bp.post("/backtest")
+@endpoint(
+    summary="Replay stored comments against a candidate ruleset: decisions that would change",
+    tag="admin",
+    auth="admin",
+    body=backtest_schema,
+    responses={200: _OBJECT, **_ERRORS},
+)
+@require_role("admin")
+def backtest_rules() -> tuple[Response, int]:
+    """Without ``files``, the rules directory as it is on disk is the candidate."""
+    data = load(backtest_schema, read_json(request))
+    try:
+        ruleset = service.candidate(
+            files=data["files"],
+            lists=data["lists"],
+            directory=current_app.config.get("RULES_DIR", "rules"),
+            known_thresholds=model_thresholds(),
+        )
+        result = service.backtest_files(
+            session=db.session,
+            ruleset=ruleset,
+            since=data["since"],
+            examples=data["examples"],
+            limit=data["limit"],
+        )
+    except RulesetInvalid as exc:
+        errors = {f"{e.file}:{e.line}": [f"{e.key}: {e.message}"] for e in exc.errors}
+        raise ApiError(400, "invalid_ruleset", "The candidate ruleset is invalid.", errors) from exc
+    return jsonify(result), 200
