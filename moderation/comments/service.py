@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 from flask import current_app
@@ -21,6 +22,8 @@ from moderation.errors import ApiError
 from moderation.scoring.seam import seam
 from moderation.sites.models import Site
 from moderation.text.html import body_to_text
+
+log = logging.getLogger(__name__)
 
 
 def _sha256(value: str) -> str:
@@ -78,6 +81,10 @@ def _store(
         return comment, False  # a replay, or a late retry of an older revision
     else:
         _new_revision(session, comment)
+    log.info(
+        "comment received",
+        extra={"site": site.slug, "comment": data["id"], "revision": comment.revision},
+    )
     revision = CommentRevision(
         comment_id=comment.id,
         revision=comment.revision,
@@ -88,8 +95,9 @@ def _store(
         links=links,
     )
     session.add(revision)
-    comment.body_hash = body_fingerprint(text)
-    comment.scoring_enqueued_at = utcnow()
+    if comment.revision > 1:  # a new comment got both at construction: no extra UPDATE
+        comment.body_hash = body_fingerprint(text)
+        comment.scoring_enqueued_at = utcnow()
     on_commit(session, _scorer(comment.id, comment.revision))
     commit(session)
     return comment, True
@@ -114,6 +122,7 @@ def _new_comment(session: Session, site: Site, data: dict[str, Any], text: str) 
         status="pending",
         language=data.get("language"),
         body_hash=body_fingerprint(text),
+        scoring_enqueued_at=utcnow(),
     )
     session.add(comment)
     session.flush()
@@ -163,7 +172,8 @@ def current_decision(session: Session, comment: Comment) -> Decision | None:
 
 def comment_record(session: Session, comment: Comment, site: Site) -> dict[str, Any]:
     """The comment record of SPEC §3."""
-    decision = current_decision(session, comment)
+    # A pending revision has no decision yet: skip the query on the intake path.
+    decision = None if comment.status == "pending" else current_decision(session, comment)
     return {
         "id": comment.external_id,
         "site": site.slug,

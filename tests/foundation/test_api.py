@@ -45,3 +45,19 @@ def test_healthz_and_readyz(app):
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.json
     assert ready.json["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readyz_names_an_unreachable_broker(tmp_path, migrated_sqlite):
+    import shutil
+
+    from tests.conftest import make_app
+
+    shutil.copy(migrated_sqlite, tmp_path / "db.sqlite")
+    app = make_app(
+        f"sqlite:///{tmp_path}/db.sqlite", tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:1/0"
+    )
+    with app.app_context():
+        response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["database"] == "ok"
+    assert response.json["checks"]["broker"] != "ok"

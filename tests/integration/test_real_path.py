@@ -139,6 +139,7 @@ def test_broker_down_at_intake_stores_and_answers_202(
         response = SiteClient(dead.test_client(), "demo", secret).post(payload())
         elapsed = time.monotonic() - started
         db.remove()
+        db.engine.dispose()
     assert response.status_code == 202 and elapsed < 10
     assert count(Comment, Comment.status == "pending") == 1
     # The broker is back (the live app's): the sweeper finds the comment and a worker decides it.
@@ -148,3 +149,9 @@ def test_broker_down_at_intake_stores_and_answers_202(
         every=1.0,
     )
     assert receiver.wait_for(1, timeout=30)
+
+
+def test_readyz_checks_postgresql_and_redis(web):
+    response = requests.get(web + "/readyz", timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
