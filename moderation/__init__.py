@@ -42,11 +42,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every HTTP area."""
+    from moderation.audit.views import bp as audit
+    from moderation.authors.views import bp as authors
     from moderation.comments.views import bp as comments
+    from moderation.flags.views import bp as flags
     from moderation.ops.views import bp as ops
+    from moderation.queue.views import bp as queue
     from moderation.rules.views import bp as rules
+    from moderation.stats.views import bp as stats
 
-    for blueprint in (ops, comments, rules):
+    for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats):
         app.register_blueprint(blueprint)
 
 

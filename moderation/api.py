@@ -25,6 +25,7 @@ class Contract:
     body: Schema | None = None
     responses: Mapping[int, Schema | dict[str, Any] | None] = field(default_factory=dict)
     query: Schema | None = None
+    media: str = "application/json"
 
 
 def endpoint(**kwargs: Any) -> Callable[[F], F]:

@@ -22,6 +22,9 @@ def _bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+DEFAULT_REASONS = "insult,hate,threat,obscene,spam,off_topic,personal_data,harassment,banned,other"
+
+
 class Config:
     """Settings read from the environment when the app is created."""
 
@@ -50,6 +53,10 @@ class Config:
         self.ALLOW_PRIVATE_CALLBACKS = _bool("MODERATION_ALLOW_PRIVATE_CALLBACKS", False)
         self.CALLBACK_TIMEOUT_SECONDS = _float("MODERATION_CALLBACK_TIMEOUT_SECONDS", 10.0)
         self.CALLBACK_RETRY_HOURS = _float("MODERATION_CALLBACK_RETRY_HOURS", 25.0)
+        # Review queue and reader reports.
+        self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
+        self.REPORT_THRESHOLD = _float("MODERATION_REPORT_THRESHOLD", 3.0)
+        self.REASON_CODES = tuple(_str("MODERATION_REASON_CODES", DEFAULT_REASONS).split(","))
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

@@ -1,10 +1,12 @@
 """Every model, imported in one place for Alembic and the test fixtures."""
 
 from moderation.accounts.models import User
-from moderation.authors.models import Author
+from moderation.authors.models import Author, Sanction
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.comments.models import Comment, CommentRevision, Decision, Event
 from moderation.db import Base
+from moderation.flags.models import Flag
+from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
 
 __all__ = [
@@ -16,6 +18,9 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "Event",
+    "Flag",
+    "ReviewItem",
+    "Sanction",
     "Site",
     "User",
 ]

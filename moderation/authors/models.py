@@ -26,3 +26,21 @@ class Author(Base):
     approved_count: Mapped[int] = mapped_column(default=0)
     rejected_count: Mapped[int] = mapped_column(default=0)
     first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+SANCTION_KINDS = ("ban", "suspend", "premoderate", "trust")
+
+
+class Sanction(Base):
+    """A moderator's measure on an author, in force until ``until`` (None: until revoked)."""
+
+    __tablename__ = "sanctions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

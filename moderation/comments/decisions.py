@@ -14,6 +14,7 @@ from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
 from moderation.db import commit, utcnow
+from moderation.queue.items import open_item, withdraw_items
 
 STATUS_FOR_ACTION = {"approve": "approved", "reject": "rejected", "review": "queued"}
 
@@ -57,6 +58,11 @@ def apply_decision(
         session.rollback()
         return None
     session.refresh(comment)
+    if queue:
+        reasons = [record.get("reason") or "review", *record.get("labels", [])]
+        open_item(session, comment=comment, queue=queue, priority=priority, reasons=reasons)
+    else:
+        withdraw_items(session, comment_id=comment.id)
     decision = _add_decision(session, comment, revision, status, record)
     move_status(session.get_one(Author, comment.author_id), expected_status, status)
     record_event(

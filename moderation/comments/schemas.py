@@ -44,7 +44,7 @@ class ArticleSchema(Schema):
     )
 
 
-class AuthorSchema(Schema):
+class PayloadAuthorSchema(Schema):
     """The author as the site knows them."""
 
     class Meta:
@@ -66,7 +66,7 @@ class CommentPayloadSchema(Schema):
     id = _id(required=True)
     article = fields.Nested(ArticleSchema, required=True)
     parent_id = _id(allow_none=True)
-    author = fields.Nested(AuthorSchema, required=True)
+    author = fields.Nested(PayloadAuthorSchema, required=True)
     # The character limit is enforced by the service (413), not here (400).
     body = CleanString(required=True)
     body_format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))

@@ -19,6 +19,7 @@ from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.db import commit, on_commit, utcnow
 from moderation.errors import ApiError
+from moderation.queue.items import withdraw_items
 from moderation.scoring.seam import seam
 from moderation.sites.models import Site
 from moderation.text.html import body_to_text
@@ -144,6 +145,7 @@ def _new_revision(session: Session, comment: Comment) -> None:
     comment.status, comment.queue, comment.decided_at = "pending", None, None
     comment.updated_at = utcnow()
     supersede_pending(session, comment_id=comment.id)
+    withdraw_items(session, comment_id=comment.id)
     record_event(session, comment, "revised", actor="site")
 
 
@@ -155,6 +157,7 @@ def delete_comment(session: Session, *, site: Site, external_id: str) -> Comment
         move_status(author, comment.status, "deleted")
         comment.status, comment.queue, comment.updated_at = "deleted", None, utcnow()
         supersede_pending(session, comment_id=comment.id)
+        withdraw_items(session, comment_id=comment.id)
         record_event(session, comment, "deleted", actor="site")
         commit(session)
     return comment

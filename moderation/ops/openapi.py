@@ -55,8 +55,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         if contract is None:
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        converters = rule._converters.items()
+        integers = {n for n, c in converters if type(c).__name__ == "IntegerConverter"}
         operations = {
-            m.lower(): _operation(contract, rule.arguments)
+            m.lower(): _operation(contract, rule.arguments, integers)
             for m in rule.methods or ()
             if m not in ("HEAD", "OPTIONS")
         }
@@ -64,11 +66,16 @@ def build_spec(app: Flask) -> dict[str, Any]:
     return spec.to_dict()
 
 
-def _operation(contract: Contract, arguments: set[str]) -> dict[str, Any]:
+def _operation(contract: Contract, arguments: set[str], integers: set[str]) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": contract.summary, "tags": [contract.tag], "responses": {}}
     op["parameters"] = [
-        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-        for name in sorted(arguments)
+        {
+            "in": "path",
+            "name": n,
+            "required": True,
+            "schema": {"type": "integer" if n in integers else "string"},
+        }
+        for n in sorted(arguments)
     ]
     if contract.query is not None:
         op["parameters"].append({"in": "query", "schema": contract.query})
@@ -84,6 +91,8 @@ def _operation(contract: Contract, arguments: set[str]) -> dict[str, Any]:
         content = schema if schema is not None else "Error"
         op["responses"][str(status)] = {
             "description": "error" if schema is None else "success",
-            "content": {"application/json": {"schema": content}},
+            "content": {
+                contract.media if schema is not None else "application/json": {"schema": content}
+            },
         }
     return op

@@ -165,7 +165,7 @@ def _facts(
         body=revision.body_text,
         links=tuple(revision.links or ()),
         language=language,
-        author=author_facts(author),
+        author=author_facts(session, author),
         article_section=article.get("section"),
         article_tags=tuple(article.get("tags") or ()),
         is_reply=comment.parent_id is not None,

@@ -47,5 +47,7 @@ class DatabaseHistory:
         )
 
     def flags_weight(self) -> float:
-        """Weighted reader reports (none are stored until reader reports exist)."""
-        return 0.0
+        """Weighted reader reports on this comment."""
+        from moderation.flags.service import flags_weight
+
+        return flags_weight(self.session, self.comment.id)

@@ -65,7 +65,7 @@ def build_facts(comment: Comment, stored: CommentRevision, author: Author) -> Co
     return CommentFacts(
         body=stored.body_text,
         links=tuple(stored.links or ()),
-        author=author_facts(author),
+        author=author_facts(db.session, author),
         article_section=article.get("section"),
         article_tags=tuple(article.get("tags") or ()),
         is_reply=comment.parent_id is not None,

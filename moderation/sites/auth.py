@@ -11,7 +11,7 @@ from flask import current_app, g, request
 from moderation.errors import ApiError
 from moderation.extensions import db
 from moderation.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
-from moderation.sites.service import get_site, valid_secrets
+from moderation.sites.service import get_site_or_404, valid_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,9 +21,7 @@ def signed_by_site(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, site: str, **kwargs: Any) -> Any:
-        found = get_site(db.session, site)
-        if found is None:
-            raise ApiError(404, "not_found", f"No site {site!r}.")
+        found = get_site_or_404(db.session, site)
         try:
             verify(
                 valid_secrets(found),

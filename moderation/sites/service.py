@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from moderation.callbacks.urls import check_callback_url
 from moderation.db import commit, utcnow
+from moderation.errors import ApiError
 from moderation.sites import secrets
 from moderation.sites.models import Site
 
@@ -24,6 +25,14 @@ class SiteError(ValueError):
 def get_site(session: Session, slug: str) -> Site | None:
     """The site with this slug, if any."""
     return session.scalar(select(Site).where(Site.slug == slug))
+
+
+def get_site_or_404(session: Session, slug: str) -> Site:
+    """The site with this slug, or ``ApiError`` 404."""
+    site = get_site(session, slug)
+    if site is None:
+        raise ApiError(404, "not_found", f"No site {slug!r}.")
+    return site
 
 
 def add_site(session: Session, *, slug: str, callback_url: str) -> tuple[Site, str]:

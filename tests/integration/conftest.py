@@ -27,7 +27,9 @@ from sqlalchemy.engine import make_url
 from moderation.dbcli import upgrade
 from moderation.extensions import db
 from moderation.models import Base
+from moderation.sites.service import add_site
 from tests.conftest import make_app
+from tests.queue.conftest import RULES as QUEUE_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -79,7 +81,7 @@ def stack_env(
     tmp = tmp_path_factory.mktemp("stack")
     rules = tmp / "rules"
     rules.mkdir()
-    (rules / "house.yaml").write_text("default: approve\nrules: []\n")
+    (rules / "house.yaml").write_text(QUEUE_RULES)
     (tmp / "models").mkdir()
     env = {
         **os.environ,
@@ -197,3 +199,12 @@ def worker(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Proc]:
     proc = start_worker(stack_env, tmp_path / "worker.log")
     yield proc
     proc.kill()
+
+
+@pytest.fixture
+def http_site(pg_app, web, receiver):
+    created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+    receiver.secrets.append(secret)
+    from tests.integration.test_real_path import HttpSite
+
+    return HttpSite(web, created.slug, secret)

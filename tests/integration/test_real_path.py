@@ -56,13 +56,6 @@ def count(model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-@pytest.fixture
-def http_site(pg_app, web, receiver):
-    created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
-    receiver.secrets.append(secret)
-    return HttpSite(web, created.slug, secret)
-
-
 def test_signed_comment_is_decided_by_a_worker_and_called_back(http_site, worker, receiver):
     response = http_site.post(payload())
     assert response.status_code == 202, response.text

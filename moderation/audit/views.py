@@ -1,0 +1,34 @@
+"""``GET /v1/comments/{site}/{cid}/history``: the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from moderation.accounts.auth import require_role
+from moderation.api import endpoint
+from moderation.audit.service import comment_history
+from moderation.comments.service import find_comment
+from moderation.extensions import db
+from moderation.sites.service import get_site_or_404
+
+bp = Blueprint("audit", __name__, url_prefix="/v1/comments")
+HISTORY = {
+    "type": "object",
+    "properties": {k: {"type": "array"} for k in ("revisions", "events", "decisions", "callbacks")},
+}
+
+
+@bp.get("/<site>/<cid>/history")
+@endpoint(
+    summary="A comment's audit trail",
+    tag="queue",
+    auth="moderator",
+    responses={200: HISTORY, 401: None, 403: None, 404: None},
+)
+@require_role("moderator")
+def history(site: str, cid: str) -> Response:
+    """Every state change with who, when, why, and the versions that decided."""
+    found = get_site_or_404(db.session, site)
+    return jsonify(
+        comment_history(db.session, site=found, comment=find_comment(db.session, found, cid))
+    )

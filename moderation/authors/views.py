@@ -1,0 +1,50 @@
+"""Authors: standing and history; sanctions that take effect on the next comment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from moderation.accounts.auth import require_role
+from moderation.api import endpoint, load, read_json
+from moderation.authors import service
+from moderation.authors.schemas import author_schema, sanction_input, sanction_schema
+from moderation.extensions import db
+from moderation.sites.service import get_site_or_404
+
+bp = Blueprint("authors", __name__, url_prefix="/v1/authors/<site>/<source>/<author_id>")
+_ERRORS = {401: None, 403: None, 404: None}
+
+
+@bp.get("")
+@endpoint(
+    summary="An author's standing and history",
+    tag="authors",
+    auth="moderator",
+    responses={200: author_schema, **_ERRORS},
+)
+@require_role("moderator")
+def get_author(site: str, source: str, author_id: str) -> Response:
+    """Counts by outcome, rejection rate, trust level, sanctions."""
+    found = get_site_or_404(db.session, site)
+    author = service.find_author(db.session, site_id=found.id, source=source, external_id=author_id)
+    return jsonify(author_schema.dump(service.author_view(db.session, author)))
+
+
+@bp.post("/sanctions")
+@endpoint(
+    summary="Sanction an author",
+    tag="authors",
+    auth="moderator",
+    body=sanction_input,
+    responses={201: sanction_schema, 400: None, 415: None, **_ERRORS},
+)
+@require_role("moderator")
+def add_sanction(site: str, source: str, author_id: str) -> tuple[Response, int]:
+    """ban, suspend, premoderate or trust, with optional expiry and reason."""
+    data = load(sanction_input, read_json(request))
+    found = get_site_or_404(db.session, site)
+    author = service.find_author(db.session, site_id=found.id, source=source, external_id=author_id)
+    sanction = service.add_sanction(
+        db.session, author=author, actor=f"moderator:{g.user.name}", **data
+    )
+    return jsonify(sanction_schema.dump(service.sanction_view(sanction))), 201

@@ -1,0 +1,1 @@
+"""Reader reports (flags), weighted by reporter standing and accuracy."""

@@ -1,0 +1,1 @@
+"""Review queue: items moderators claim and resolve."""

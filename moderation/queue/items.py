@@ -1,0 +1,43 @@
+"""Opening and withdrawing queue items (used by decisions, intake and reader flags)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from moderation.authors.models import Author
+from moderation.comments.models import Comment
+from moderation.queue.models import ReviewItem
+
+
+def open_item(
+    session: Session, *, comment: Comment, queue: str, priority: int, reasons: list[str]
+) -> ReviewItem:
+    """Put the comment's current revision in a queue (replacing any open item)."""
+    withdraw_items(session, comment_id=comment.id)
+    source = session.scalar(select(Author.source).where(Author.id == comment.author_id))
+    item = ReviewItem(
+        comment_id=comment.id,
+        revision=comment.revision,
+        queue=queue,
+        status="open",
+        priority=priority,
+        reason=reasons[0] if reasons else None,
+        reasons=list(dict.fromkeys(r for r in reasons if r)),
+        site_id=comment.site_id,
+        article_id=comment.article_id,
+        language=comment.language,
+        author_source=source or "native",
+    )
+    session.add(item)
+    return item
+
+
+def withdraw_items(session: Session, *, comment_id: int) -> None:
+    """Take the comment out of every queue (a new revision, a deletion, a decision)."""
+    session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.comment_id == comment_id, ReviewItem.status == "open")
+        .values(status="withdrawn", claimed_by=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,114 @@
+"""Queue items as moderators see them, loaded in a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from moderation.authors.models import Author, Sanction
+from moderation.authors.service import author_summary
+from moderation.comments.models import Comment, Decision
+from moderation.db import utcnow
+from moderation.flags.models import Flag
+from moderation.flags.service import flag_view
+from moderation.queue.models import ReviewItem
+from moderation.sites.models import Site
+
+
+def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, Any]]:
+    """Each item with its comment record, decision, author standing, flags and claim."""
+    if not items:
+        return []
+    comment_ids = [item.comment_id for item in items]
+    comments = {
+        c.id: c for c in session.scalars(select(Comment).where(Comment.id.in_(comment_ids)))
+    }
+    sites = {
+        s.id: s
+        for s in session.scalars(
+            select(Site).where(Site.id.in_({c.site_id for c in comments.values()}))
+        )
+    }
+    authors = {
+        a.id: a
+        for a in session.scalars(
+            select(Author).where(Author.id.in_({c.author_id for c in comments.values()}))
+        )
+    }
+    decisions = _latest_decisions(session, comment_ids)
+    sanctions = _active_sanctions(session, list(authors))
+    flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for flag in session.scalars(
+        select(Flag).where(Flag.comment_id.in_(comment_ids)).order_by(Flag.id)
+    ):
+        flags[flag.comment_id].append(flag_view(flag))
+    return [
+        _item(item, comments[item.comment_id], sites, authors, decisions, sanctions, flags)
+        for item in items
+    ]
+
+
+def _item(
+    item: ReviewItem,
+    comment: Comment,
+    sites: dict[int, Site],
+    authors: dict[int, Author],
+    decisions: dict[int, Decision],
+    sanctions: dict[int, tuple[str, ...]],
+    flags: dict[int, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    site = sites[comment.site_id]
+    decision = decisions.get(comment.id)
+    claim = None
+    if item.claimed_by and item.claim_expires_at and item.claim_expires_at > utcnow():
+        claim = {"by": item.claimed_by, "expires_at": item.claim_expires_at.isoformat()}
+    return {
+        "id": item.id,
+        "queue": item.queue,
+        "priority": item.priority,
+        "reasons": item.reasons,
+        "created_at": item.created_at.isoformat(),
+        "comment": {
+            "id": comment.external_id,
+            "site": site.slug,
+            "revision": comment.revision,
+            "status": comment.status,
+            "queue": comment.queue,
+            "language": comment.language,
+            "article": comment.article,
+            "decision": decision.record if decision is not None else None,
+            "links": {"self": f"/v1/sites/{site.slug}/comments/{comment.external_id}"},
+        },
+        "author": author_summary(authors[comment.author_id], sanctions.get(comment.author_id, ())),
+        "flags": flags.get(comment.id, []),
+        "claim": claim,
+    }
+
+
+def _latest_decisions(session: Session, comment_ids: list[int]) -> dict[int, Decision]:
+    latest = (
+        select(func.max(Decision.id))
+        .where(Decision.comment_id.in_(comment_ids))
+        .group_by(Decision.comment_id)
+    )
+    return {
+        d.comment_id: d for d in session.scalars(select(Decision).where(Decision.id.in_(latest)))
+    }
+
+
+def _active_sanctions(session: Session, author_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    now = utcnow()
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(Sanction.author_id, Sanction.kind).where(
+            Sanction.author_id.in_(author_ids),
+            Sanction.revoked_at.is_(None),
+            or_(Sanction.until.is_(None), Sanction.until > now),
+        )
+    )
+    for author_id, kind in rows:
+        found[author_id].append(kind)
+    return {k: tuple(v) for k, v in found.items()}

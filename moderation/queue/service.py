@@ -1,0 +1,223 @@
+"""The review queue: open items, pages with filters, claims and resolutions."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from moderation.accounts.models import User
+from moderation.comments.audit import record_event
+from moderation.comments.decisions import apply_decision
+from moderation.comments.models import Comment
+from moderation.comments.service import current_decision
+from moderation.db import commit, utcnow
+from moderation.errors import ApiError
+from moderation.flags.service import settle_flags
+from moderation.queue.models import ReviewItem
+
+FILTERS = {
+    "reason": ReviewItem.reason,
+    "language": ReviewItem.language,
+    "source": ReviewItem.author_source,
+    "site": ReviewItem.site_id,
+    "article": ReviewItem.article_id,
+}
+
+
+def list_queue(
+    session: Session, *, queue: str, filters: dict[str, Any], limit: int, cursor: str | None
+) -> tuple[list[ReviewItem], str | None]:
+    """One page of open items, highest priority first, then oldest; and the next cursor."""
+    query = select(ReviewItem).where(ReviewItem.status == "open", ReviewItem.queue == queue)
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(FILTERS[name] == value)
+    if cursor:
+        query = query.where(_after(cursor))
+    query = query.order_by(ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id)
+    items = list(session.scalars(query.limit(limit + 1)))
+    more = len(items) > limit
+    items = items[:limit]
+    return items, (_cursor(items[-1]) if more else None)
+
+
+def _cursor(item: ReviewItem) -> str:
+    raw = json.dumps([item.priority, item.created_at.isoformat(), item.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _after(cursor: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        priority, created, item_id = json.loads(raw)
+        created_at = dt.datetime.fromisoformat(created)
+        priority, item_id = int(priority), int(item_id)
+    except (ValueError, TypeError) as exc:
+        raise ApiError(
+            400, "validation_error", "Invalid cursor.", fields={"cursor": ["Invalid cursor."]}
+        ) from exc
+    same_priority_later = and_(
+        ReviewItem.priority == priority,
+        or_(
+            ReviewItem.created_at > created_at,
+            and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
+        ),
+    )
+    return or_(ReviewItem.priority < priority, same_priority_later)
+
+
+def get_item(session: Session, item_id: int) -> ReviewItem:
+    """The item, or 404."""
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        raise ApiError(404, "not_found", f"No queue item {item_id}.")
+    return item
+
+
+def _free_for(user: User, now: dt.datetime) -> Any:
+    return or_(
+        ReviewItem.claimed_by.is_(None),
+        ReviewItem.claimed_by == user.name,
+        ReviewItem.claim_expires_at < now,
+    )
+
+
+def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
+    """Take an exclusive lease on an open item; 409 if another moderator holds it."""
+    item = get_item(session, item_id)
+    now = utcnow()
+    expires = now + dt.timedelta(minutes=current_app.config["CLAIM_MINUTES"])
+    taken = session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.id == item_id, ReviewItem.status == "open", _free_for(user, now))
+        .values(claimed_by=user.name, claim_expires_at=expires)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise _conflict(session, item_id)
+    comment = session.get_one(Comment, item.comment_id)
+    record_event(
+        session, comment, "claimed", actor=f"moderator:{user.name}", until=expires.isoformat()
+    )
+    commit(session)
+    session.refresh(item)
+    return item
+
+
+def release(session: Session, *, item_id: int, user: User) -> ReviewItem:
+    """Give a claim back (admins may release anyone's)."""
+    item = get_item(session, item_id)
+    holder = or_(ReviewItem.claimed_by == user.name, ReviewItem.claimed_by.is_(None))
+    if user.role == "admin":
+        holder = ReviewItem.id == item_id
+    freed = session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.id == item_id, ReviewItem.status == "open", holder)
+        .values(claimed_by=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if freed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise _conflict(session, item_id)
+    comment = session.get_one(Comment, item.comment_id)
+    record_event(session, comment, "released", actor=f"moderator:{user.name}")
+    commit(session)
+    session.refresh(item)
+    return item
+
+
+def resolve(
+    session: Session, *, item_id: int, user: User, action: str, reason: str | None, note: str | None
+) -> ReviewItem:
+    """Decide an item: exactly one of two concurrent moderators wins, the other gets 409."""
+    item = get_item(session, item_id)
+    now = utcnow()
+    done = session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.id == item_id, ReviewItem.status == "open", _free_for(user, now))
+        .values(
+            status="resolved",
+            resolved_by=user.name,
+            resolved_at=now,
+            claimed_by=None,
+            claim_expires_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise _conflict(session, item_id)
+    comment = session.get_one(Comment, item.comment_id, populate_existing=True)
+    settle_flags(session, comment_id=comment.id, upheld=action == "reject")
+    record = _moderator_record(session, comment, user, action, reason, note)
+    decided = apply_decision(
+        session,
+        comment=comment,
+        revision=item.revision,
+        expected_status=comment.status,
+        record=record,
+    )
+    if decided is None:  # the comment moved on (new revision, deletion) in between
+        raise ApiError(409, "conflict", "The comment changed while it was being resolved.")
+    session.refresh(item)
+    return item
+
+
+def _moderator_record(
+    session: Session,
+    comment: Comment,
+    user: User,
+    action: str,
+    reason: str | None,
+    note: str | None,
+) -> dict[str, Any]:
+    # Keep the automatic decision's evidence, so the record still says why it was held.
+    previous = current_decision(session, comment)
+    evidence = {k: v for k, v in (previous.record if previous else {}).items() if k in _EVIDENCE}
+    return {
+        **evidence,
+        "action": action,
+        "decided_by": f"moderator:{user.name}",
+        "reason": reason,
+        "note": note,
+        "decided_at": utcnow().isoformat(),
+    }
+
+
+_EVIDENCE = (
+    "rules",
+    "labels",
+    "scores",
+    "explanations",
+    "ruleset_version",
+    "model_version",
+    "rule",
+)
+
+
+def _conflict(session: Session, item_id: int) -> ApiError:
+    item = session.get(ReviewItem, item_id, populate_existing=True)
+    if item is None:
+        return ApiError(404, "not_found", f"No queue item {item_id}.")
+    if item.status != "open":
+        return ApiError(409, "conflict", f"Item {item_id} is already {item.status}.")
+    return ApiError(409, "conflict", f"Item {item_id} is claimed by {item.claimed_by}.")
+
+
+def allowed_reasons(configured: tuple[str, ...]) -> set[str]:
+    """Reason codes moderators may give: the configured list and every house-rule reason."""
+    from moderation.rules.problems import RulesUnavailable
+    from moderation.rules.store import rules_store
+
+    reasons = set(configured)
+    with contextlib.suppress(RulesUnavailable):  # no live ruleset: the configured codes only
+        reasons.update(r.reason for r in rules_store().get().rules if r.reason)
+    return reasons

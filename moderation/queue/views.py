@@ -1,0 +1,110 @@
+"""Moderators' queue: list, claim, release, resolve (SPEC §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from moderation.accounts.auth import require_role
+from moderation.api import endpoint, load, read_json
+from moderation.errors import ApiError
+from moderation.extensions import db
+from moderation.queue import service
+from moderation.queue.models import ReviewItem
+from moderation.queue.present import present_items
+from moderation.queue.schemas import page_schema, query_schema, resolve_schema, state_schema
+from moderation.sites.service import get_site_or_404
+
+bp = Blueprint("queue", __name__, url_prefix="/v1/queue")
+_ERRORS = {401: None, 403: None, 404: None, 409: None}
+
+
+def _state(item: ReviewItem) -> Response:
+    expires = (
+        item.claim_expires_at.isoformat() if item.claim_expires_at and item.claimed_by else None
+    )
+    return jsonify(
+        state_schema.dump(
+            {
+                "id": item.id,
+                "queue": item.queue,
+                "status": item.status,
+                "claimed_by": item.claimed_by,
+                "claim_expires_at": expires,
+                "resolved_by": item.resolved_by,
+            }
+        )
+    )
+
+
+@bp.get("")
+@endpoint(
+    summary="A page of the review queue",
+    tag="queue",
+    auth="moderator",
+    query=query_schema,
+    responses={200: page_schema, 400: None, 401: None, 403: None},
+)
+@require_role("moderator")
+def list_queue() -> Response:
+    """Ordered by priority, then oldest first; filter and page with a cursor."""
+    args = load(query_schema, request.args.to_dict())
+    filters: dict[str, Any] = {k: args[k] for k in ("reason", "source", "language", "article")}
+    filters["site"] = get_site_or_404(db.session, args["site"]).id if args["site"] else None
+    items, next_cursor = service.list_queue(
+        db.session, queue=args["queue"], filters=filters, limit=args["limit"], cursor=args["cursor"]
+    )
+    return jsonify(
+        page_schema.dump({"items": present_items(db.session, items), "next_cursor": next_cursor})
+    )
+
+
+@bp.post("/<int:item_id>/claim")
+@endpoint(
+    summary="Claim an item (exclusive lease)",
+    tag="queue",
+    auth="moderator",
+    responses={200: state_schema, **_ERRORS},
+)
+@require_role("moderator")
+def claim(item_id: int) -> Response:
+    """409 if another moderator holds it."""
+    return _state(service.claim(db.session, item_id=item_id, user=g.user))
+
+
+@bp.post("/<int:item_id>/release")
+@endpoint(
+    summary="Release a claim",
+    tag="queue",
+    auth="moderator",
+    responses={200: state_schema, **_ERRORS},
+)
+@require_role("moderator")
+def release(item_id: int) -> Response:
+    """Give the item back to the queue."""
+    return _state(service.release(db.session, item_id=item_id, user=g.user))
+
+
+@bp.post("/<int:item_id>/resolve")
+@endpoint(
+    summary="Approve or reject an item",
+    tag="queue",
+    auth="moderator",
+    body=resolve_schema,
+    responses={200: state_schema, 400: None, 415: None, **_ERRORS},
+)
+@require_role("moderator")
+def resolve(item_id: int) -> Response:
+    """409 if already resolved or claimed by someone else; fires the site callback."""
+    data = load(resolve_schema, read_json(request))
+    if data["reason"] and data["reason"] not in service.allowed_reasons(
+        current_app.config["REASON_CODES"]
+    ):
+        raise ApiError(
+            400,
+            "validation_error",
+            "Unknown reason code.",
+            fields={"reason": ["Unknown reason code."]},
+        )
+    return _state(service.resolve(db.session, item_id=item_id, user=g.user, **data))

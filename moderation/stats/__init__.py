@@ -1,0 +1,1 @@
+"""Queue and decision statistics, as JSON and as Prometheus metrics."""

@@ -1,0 +1,42 @@
+"""``GET /v1/stats`` (admins) and ``GET /metrics`` (Prometheus)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from moderation.accounts.auth import require_role
+from moderation.api import endpoint
+from moderation.extensions import db
+from moderation.stats.service import prometheus, stats
+
+bp = Blueprint("stats", __name__)
+STATS = {
+    "type": "object",
+    "properties": {
+        "queue_depth": {"type": "object"},
+        "decisions": {"type": "array"},
+        "time_to_decision_seconds": {"type": "object"},
+    },
+}
+
+
+@bp.get("/v1/stats")
+@endpoint(
+    summary="Queue depth, decisions, time to decision",
+    tag="admin",
+    auth="admin",
+    responses={200: STATS, 401: None, 403: None},
+)
+@require_role("admin")
+def get_stats() -> Response:
+    """Over the last 7 days."""
+    return jsonify(stats(db.session))
+
+
+@bp.get("/metrics")
+@endpoint(
+    summary="Prometheus metrics", tag="ops", media="text/plain", responses={200: {"type": "string"}}
+)
+def metrics() -> Response:
+    """The numbers of /v1/stats, read from the database (right with any number of processes)."""
+    return Response(prometheus(stats(db.session)), mimetype="text/plain; version=0.0.4")
