@@ -148,3 +148,43 @@ def test_readyz_checks_postgresql_and_redis(web):
     response = requests.get(web + "/readyz", timeout=10)
     assert response.status_code == 200, response.text
     assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_beat_sweeps_a_comment_whose_message_was_lost(
+    pg_app, stack_env, tmp_path, receiver, worker
+):
+    """The Procfile's beat process runs the sweeper: nothing stays pending for want of a message."""
+    from tests.integration.conftest import BIN, Proc
+
+    created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+    receiver.secrets.append(secret)
+    dead = make_app(
+        stack_env["DATABASE_URL"],
+        tmp_path,
+        SCORING="celery",
+        CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+        SECRET_KEY=stack_env["MODERATION_SECRET_KEY"],
+        RULES_DIR=stack_env["MODERATION_RULES_DIR"],
+    )
+    with dead.app_context():
+        assert SiteClient(dead.test_client(), "demo", secret).post(payload()).status_code == 202
+        db.remove()
+        db.engine.dispose()
+    env = {**stack_env, "MODERATION_SWEEP_INTERVAL_SECONDS": "1"}
+    args = [
+        str(BIN / "celery"),
+        "-A",
+        "workers.app",
+        "beat",
+        "--loglevel=WARNING",
+        "--schedule",
+        str(tmp_path / "beat-schedule"),
+    ]
+    beat = Proc(args, env, tmp_path / "beat.log")
+    try:
+        assert wait_until(
+            lambda: count(Comment, Comment.status == "approved") == 1, timeout=60, every=0.5
+        )
+        assert receiver.wait_for(1, timeout=30)
+    finally:
+        beat.kill()
