@@ -156,7 +156,7 @@ def test_beat_sweeps_a_comment_whose_message_was_lost(
     """The Procfile's beat process runs the sweeper: nothing stays pending for want of a message."""
     from tests.integration.conftest import BIN, Proc
 
-    created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+    _created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
     receiver.secrets.append(secret)
     dead = make_app(
         stack_env["DATABASE_URL"],
