@@ -31,11 +31,13 @@ def register_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 def register_extensions(app: Flask) -> None:
     """Database, Celery, the seam and logging."""
     from moderation.extensions import celery_init_app, db
+    from moderation.limits import init_limits
     from moderation.logs import configure_logging
     from moderation.scoring.seam import init_seam
 
     configure_logging(app)
     db.init_app(app)
+    init_limits(app)
     celery_init_app(app)
     init_seam(app)
 

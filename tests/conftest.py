@@ -47,6 +47,8 @@ def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
         "MODELS_DIR": str(models),
         "CALLBACK_TIMEOUT_SECONDS": 5.0,
         "LOG_LEVEL": "WARNING",
+        # Limits have their own tests; elsewhere they would only add noise.
+        "RATE_LIMITS_ENABLED": False,
     }
     config.update(overrides)
     return create_app(config)

@@ -16,15 +16,18 @@ from moderation.sites.models import Site
 
 def comment_history(session: Session, *, site: Site, comment: Comment) -> dict[str, Any]:
     """The audit trail of SPEC §5, oldest first."""
+    revisions = list(
+        session.scalars(
+            select(CommentRevision)
+            .where(CommentRevision.comment_id == comment.id)
+            .order_by(CommentRevision.revision)
+        )
+    )
     events = session.scalars(select(Event).where(Event.comment_id == comment.id).order_by(Event.id))
     decisions = session.scalars(
         select(Decision).where(Decision.comment_id == comment.id).order_by(Decision.id)
     )
-    revisions = session.scalars(
-        select(CommentRevision)
-        .where(CommentRevision.comment_id == comment.id)
-        .order_by(CommentRevision.revision)
-    )
+    timeline = [_receipt(r) for r in revisions] + [_event(e) for e in events]
     return {
         "comment": comment_record(session, comment, site),
         "revisions": [
@@ -36,21 +39,31 @@ def comment_history(session: Session, *, site: Site, comment: Comment) -> dict[s
             }
             for r in revisions
         ],
-        "events": [
-            {
-                "at": e.created_at.isoformat(),
-                "revision": e.revision,
-                "kind": e.kind,
-                "actor": e.actor,
-                "reason": e.reason,
-                **e.data,
-            }
-            for e in events
-        ],
+        # Receipts are the revision rows themselves (intake writes no separate event).
+        "events": sorted(
+            timeline, key=lambda e: (e["at"], e["kind"] not in ("received", "revised"))
+        ),
         "decisions": [
             {"id": d.id, "revision": d.revision, "status": d.status, **d.record} for d in decisions
         ],
         "callbacks": _callbacks(session, comment.id),
+    }
+
+
+def _receipt(revision: CommentRevision) -> dict[str, Any]:
+    kind = "received" if revision.revision == 1 else "revised"
+    at = revision.received_at.isoformat()
+    return {"at": at, "revision": revision.revision, "kind": kind, "actor": "site", "reason": None}
+
+
+def _event(event: Event) -> dict[str, Any]:
+    return {
+        "at": event.created_at.isoformat(),
+        "revision": event.revision,
+        "kind": event.kind,
+        "actor": event.actor,
+        "reason": event.reason,
+        **event.data,
     }
 
 

@@ -127,7 +127,6 @@ def _new_comment(session: Session, site: Site, data: dict[str, Any], text: str) 
     )
     session.add(comment)
     session.flush()
-    record_event(session, comment, "received", actor="site")
     return comment
 
 
@@ -146,7 +145,6 @@ def _new_revision(session: Session, comment: Comment) -> None:
     comment.updated_at = utcnow()
     supersede_pending(session, comment_id=comment.id)
     withdraw_items(session, comment_id=comment.id)
-    record_event(session, comment, "revised", actor="site")
 
 
 def delete_comment(session: Session, *, site: Site, external_id: str) -> Comment:

@@ -8,11 +8,15 @@ from moderation.api import endpoint, load, read_json
 from moderation.comments import service
 from moderation.comments.schemas import payload_schema, record_schema
 from moderation.extensions import db
+from moderation.limits import check_backpressure, exempt
 from moderation.sites.auth import signed_by_site
 
 bp = Blueprint("comments", __name__, url_prefix="/v1/sites/<site>/comments")
 
-_ERRORS = {400: None, 401: None, 404: None, 409: None, 413: None, 415: None}
+_ERRORS = {400: None, 401: None, 404: None, 409: None, 413: None, 415: None, 429: None}
+# Webhooks are limited per site once signed (sites/auth.py), not per address:
+# a site posts from a few hosts.
+_per_site = exempt
 
 
 def _record(comment: object, status: int) -> tuple[Response, int]:
@@ -26,12 +30,14 @@ def _record(comment: object, status: int) -> tuple[Response, int]:
     tag="webhook",
     auth="site",
     body=payload_schema,
-    responses={202: record_schema, 200: record_schema, **_ERRORS},
+    responses={202: record_schema, 200: record_schema, 503: None, **_ERRORS},
 )
+@_per_site
 @signed_by_site
 def post_comment() -> tuple[Response, int]:
     """Store and enqueue; an identical replay answers 200 with the existing record."""
     data = load(payload_schema, read_json(request))
+    check_backpressure()
     comment, created = service.receive_comment(db.session, site=g.site, data=data)
     return _record(comment, 202 if created else 200)
 
@@ -43,6 +49,7 @@ def post_comment() -> tuple[Response, int]:
     auth="site",
     responses={200: record_schema, **_ERRORS},
 )
+@_per_site
 @signed_by_site
 def get_comment(cid: str) -> tuple[Response, int]:
     """The current record, with its decision."""
@@ -56,6 +63,7 @@ def get_comment(cid: str) -> tuple[Response, int]:
     auth="site",
     responses={200: record_schema, **_ERRORS},
 )
+@_per_site
 @signed_by_site
 def delete_comment(cid: str) -> tuple[Response, int]:
     """Status ``deleted``; it leaves the queue, its history is kept."""

@@ -11,6 +11,7 @@ from moderation.comments.service import comment_record, find_comment
 from moderation.extensions import db
 from moderation.flags import service
 from moderation.flags.models import FLAG_REASONS
+from moderation.limits import exempt
 from moderation.sites.auth import signed_by_site
 
 bp = Blueprint("flags", __name__, url_prefix="/v1/sites/<site>/comments/<cid>/flags")
@@ -54,8 +55,9 @@ FLAG_OUT = {
     tag="webhook",
     auth="site",
     body=flag_input,
-    responses={201: FLAG_OUT, 200: FLAG_OUT, 400: None, 401: None, 404: None, 415: None},
+    responses={201: FLAG_OUT, 200: FLAG_OUT, 400: None, 401: None, 404: None, 415: None, 429: None},
 )
+@exempt  # limited per site once signed
 @signed_by_site
 def post_flag(cid: str) -> tuple[Response, int]:
     """One report per reporter per comment: a repeat answers 200 with the first."""

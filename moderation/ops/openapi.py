@@ -86,7 +86,10 @@ def _operation(contract: Contract, arguments: set[str], integers: set[str]) -> d
             "required": True,
             "content": {"application/json": {"schema": contract.body}},
         }
-    for status, schema in contract.responses.items():
+    responses = dict(contract.responses)
+    if contract.auth:  # every authenticated route is rate-limited (moderation/limits.py)
+        responses.setdefault(429, None)
+    for status, schema in responses.items():
         # None documents the one error shape; a dict is an inline JSON schema.
         content = schema if schema is not None else "Error"
         op["responses"][str(status)] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify
 
 from moderation.api import endpoint
+from moderation.limits import exempt
 from moderation.ops.openapi import build_spec
 from moderation.ops.service import broker_ok, database_ok
 
@@ -14,6 +15,7 @@ STATUS = {"type": "object", "properties": {"status": {"type": "string"}}}
 
 
 @bp.get("/healthz")
+@exempt
 @endpoint(summary="The process is up", tag="ops", responses={200: STATUS})
 def healthz() -> Response:
     """Always 200 while the process serves requests."""
@@ -21,6 +23,7 @@ def healthz() -> Response:
 
 
 @bp.get("/readyz")
+@exempt
 @endpoint(summary="Database and broker reachable", tag="ops", responses={200: STATUS, 503: STATUS})
 def readyz() -> tuple[Response, int]:
     """200 when both dependencies answer, else 503 naming the failing one."""

@@ -10,6 +10,7 @@ from flask import current_app, g, request
 
 from moderation.errors import ApiError
 from moderation.extensions import db
+from moderation.limits import check_site_rate
 from moderation.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from moderation.sites.service import get_site_or_404, valid_secrets
 
@@ -33,6 +34,7 @@ def signed_by_site(view: F) -> F:
             )
         except SignatureError as exc:
             raise ApiError(401, exc.code, exc.message) from exc
+        check_site_rate(found.slug)
         g.site = found
         return view(*args, **kwargs)
 

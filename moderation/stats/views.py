@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify
 from moderation.accounts.auth import require_role
 from moderation.api import endpoint
 from moderation.extensions import db
+from moderation.limits import exempt
 from moderation.stats.service import prometheus, stats
 
 bp = Blueprint("stats", __name__)
@@ -34,6 +35,7 @@ def get_stats() -> Response:
 
 
 @bp.get("/metrics")
+@exempt
 @endpoint(
     summary="Prometheus metrics", tag="ops", media="text/plain", responses={200: {"type": "string"}}
 )

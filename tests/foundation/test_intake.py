@@ -146,7 +146,8 @@ def test_delete_keeps_record_and_history(site):
     assert response.status_code == 200 and response.json["status"] == "deleted"
     assert site.get("c-1").json["status"] == "deleted"
     kinds = list(db.session.scalars(select(Event.kind).order_by(Event.id)))
-    assert kinds == ["received", "decided", "deleted"]
+    assert kinds == ["decided", "deleted"]  # receipt is the revision row itself
+    assert count(CommentRevision) == 1
     assert site.delete("c-1").status_code == 200  # idempotent
 
 

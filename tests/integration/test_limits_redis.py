@@ -1,0 +1,57 @@
+"""Limits and back-pressure on real Redis: shared by every web process."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from moderation.extensions import db
+from moderation.sites.service import add_site
+from tests.conftest import make_app
+from tests.helpers import SiteClient, payload
+
+pytestmark = pytest.mark.integration
+
+
+def _app(stack_env, tmp_path, **overrides):
+    return make_app(
+        stack_env["DATABASE_URL"],
+        tmp_path,
+        SCORING="celery",
+        CELERY_BROKER_URL=stack_env["CELERY_BROKER_URL"],
+        REDIS_URL=stack_env["REDIS_URL"],
+        SECRET_KEY=stack_env["MODERATION_SECRET_KEY"],
+        RULES_DIR=stack_env["MODERATION_RULES_DIR"],
+        **overrides,
+    )
+
+
+def test_two_processes_share_one_site_allowance(pg_app, stack_env, tmp_path):
+    _, secret = add_site(db.session, slug="demo", callback_url="http://127.0.0.1:9/cb")
+    limits = {"RATE_LIMITS_ENABLED": True, "RATE_LIMIT_SITE": "4/minute"}
+    first, second = _app(stack_env, tmp_path, **limits), _app(stack_env, tmp_path, **limits)
+    codes = []
+    for i in range(6):
+        web = first if i % 2 == 0 else second  # alternate, as a load balancer would
+        with web.app_context():
+            codes.append(
+                SiteClient(web.test_client(), "demo", secret).post(payload(f"c-{i}")).status_code
+            )
+            db.remove()
+    assert codes == [202, 202, 202, 202, 429, 429]
+    for web in (first, second):
+        with web.app_context():
+            db.engine.dispose()
+
+
+def test_backpressure_reads_the_broker_queue(pg_app, stack_env, tmp_path):
+    _, secret = add_site(db.session, slug="demo", callback_url="http://127.0.0.1:9/cb")
+    broker = redis.Redis.from_url(stack_env["CELERY_BROKER_URL"])
+    broker.rpush("moderation", *[b"{}"] * 5)  # a backlog of five tasks nobody consumes
+    web = _app(stack_env, tmp_path, MAX_BACKLOG=3)
+    with web.app_context():
+        response = SiteClient(web.test_client(), "demo", secret).post(payload())
+        db.remove()
+        db.engine.dispose()
+    broker.delete("moderation")
+    assert response.status_code == 503 and response.json["error"]["code"] == "overloaded"
