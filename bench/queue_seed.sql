@@ -41,4 +41,3 @@ INSERT INTO flags (comment_id, site_id, reporter_source, reporter_id, reason, we
 SELECT c.id, 1, 'native', 'r-' || k, 'insult', 1.25, false, now()
 FROM comments c, generate_series(1, 3) k WHERE c.queue = 'reported';
 
-ANALYZE;

@@ -22,6 +22,9 @@ from moderation.errors import ApiError
 from moderation.flags.service import settle_flags
 from moderation.queue.models import ReviewItem
 
+#: The largest value of the INTEGER columns (ids, priority) on every backend.
+MAX_INT = 2**31 - 1
+
 FILTERS = {
     "reason": ReviewItem.reason,
     "language": ReviewItem.language,
@@ -59,7 +62,10 @@ def _after(cursor: str) -> Any:
         priority, created, item_id = json.loads(raw)
         created_at = dt.datetime.fromisoformat(created)
         priority, item_id = int(priority), int(item_id)
-    except (ValueError, TypeError) as exc:
+        # Only what _cursor writes: an aware time and integers the columns can hold.
+        if created_at.tzinfo is None or max(abs(priority), abs(item_id)) > MAX_INT:
+            raise ValueError(cursor)
+    except (ValueError, TypeError, OverflowError) as exc:
         raise ApiError(
             400, "validation_error", "Invalid cursor.", fields={"cursor": ["Invalid cursor."]}
         ) from exc
