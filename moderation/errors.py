@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,18 @@ def _http_error(exc: HTTPException) -> Response:
     return response
 
 
+def _database_down(exc: Exception) -> Response:
+    # The transaction rolled back: nothing was stored, so retrying is safe.
+    from moderation.extensions import db
+
+    log.warning("database unavailable", extra={"error": type(exc).__name__})
+    db.remove()
+    error = ApiError(
+        503, "unavailable", "Database unavailable; retry later.", headers={"Retry-After": "5"}
+    )
+    return error_response(error)
+
+
 def _unexpected(exc: Exception) -> Response:
     # Never echo the exception: it may carry SQL, secrets or paths.
     log.exception("unhandled error")
@@ -75,4 +88,6 @@ def register_error_handlers(app: Flask) -> None:
     """Route every error through the one shape."""
     app.register_error_handler(ApiError, error_response)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(InterfaceError, _database_down)
     app.register_error_handler(Exception, _unexpected)

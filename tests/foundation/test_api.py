@@ -63,3 +63,17 @@ def test_readyz_names_an_unreachable_broker(tmp_path, migrated_sqlite):
     assert response.status_code == 503
     assert response.json["checks"]["database"] == "ok"
     assert response.json["checks"]["broker"] != "ok"
+
+
+def test_an_unreachable_database_is_503_not_500(tmp_path):
+    from tests.conftest import make_app
+    from tests.helpers import SiteClient, payload
+
+    app = make_app(f"sqlite:///{tmp_path}/missing-dir/db.sqlite", tmp_path)
+    with app.app_context():
+        response = SiteClient(app.test_client(), "demo", "any-secret").post(payload())
+    assert response.status_code == 503
+    assert response.json == {
+        "error": {"code": "unavailable", "message": "Database unavailable; retry later."}
+    }
+    assert response.headers["Retry-After"] == "5"
