@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
@@ -36,15 +36,27 @@ def upsert_author(session: Session, *, site_id: int, data: dict[str, Any]) -> Au
     return author
 
 
-def move_status(author: Author, old: str | None, new: str) -> None:
-    """Keep ``approved_count``/``rejected_count`` equal to the author's comments in those states."""
-    if old == new:
-        return
+_COUNTERS = {"approved": Author.approved_count, "rejected": Author.rejected_count}
+
+
+def move_status(session: Session, *, author_id: int, old: str | None, new: str) -> None:
+    """Keep ``approved_count``/``rejected_count`` equal to the author's comments in those states.
+
+    One atomic ``UPDATE … SET n = n + 1``: concurrent decisions on the same
+    author's comments never lose a count (a read-modify-write would).
+    """
+    steps: dict[Any, Any] = {}
     for status, step in ((old, -1), (new, 1)):
-        if status == "approved":
-            author.approved_count += step
-        elif status == "rejected":
-            author.rejected_count += step
+        column = _COUNTERS.get(status or "")
+        if column is not None and old != new:
+            steps[column.key] = column + step
+    if steps:
+        session.execute(
+            update(Author)
+            .where(Author.id == author_id)
+            .values(**steps)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def account_age_days(author: Author) -> float:

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from moderation.authors.models import Author
 from moderation.authors.service import move_status
 from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
@@ -57,14 +57,25 @@ def apply_decision(
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         return None
-    session.refresh(comment)
+    # Only a comment already decided once (or queued) can have an open item or an
+    # unsent callback; a first automatic decision skips those statements.
+    first = expected_status == "pending" and comment.queue is None
+    for key, value in values.items():  # what the UPDATE wrote, without re-reading it
+        set_committed_value(comment, key, value)
     if queue:
         reasons = [record.get("reason") or "review", *record.get("labels", [])]
-        open_item(session, comment=comment, queue=queue, priority=priority, reasons=reasons)
-    else:
+        open_item(
+            session,
+            comment=comment,
+            queue=queue,
+            priority=priority,
+            reasons=reasons,
+            replace=not first,
+        )
+    elif not first:
         withdraw_items(session, comment_id=comment.id)
     decision = _add_decision(session, comment, revision, status, record)
-    move_status(session.get_one(Author, comment.author_id), expected_status, status)
+    move_status(session, author_id=comment.author_id, old=expected_status, new=status)
     record_event(
         session,
         comment,
@@ -77,7 +88,7 @@ def apply_decision(
         model_version=record.get("model_version"),
         note=record.get("note"),
     )
-    enqueue_delivery(session, comment=comment, decision=decision)
+    enqueue_delivery(session, comment=comment, decision=decision, supersede=not first)
     try:
         commit(session)
     except IntegrityError:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from moderation.authors.models import Author
 from moderation.authors.service import move_status, upsert_author
 from moderation.callbacks.service import supersede_pending
 from moderation.comments.audit import record_event
@@ -138,8 +137,7 @@ def _known_content(session: Session, comment: Comment, content_hash: str) -> boo
 
 
 def _new_revision(session: Session, comment: Comment) -> None:
-    author = session.get_one(Author, comment.author_id)
-    move_status(author, comment.status, "pending")
+    move_status(session, author_id=comment.author_id, old=comment.status, new="pending")
     comment.revision += 1
     comment.status, comment.queue, comment.decided_at = "pending", None, None
     comment.updated_at = utcnow()
@@ -151,8 +149,7 @@ def delete_comment(session: Session, *, site: Site, external_id: str) -> Comment
     """The site removed the comment: it leaves the queue; record and history stay."""
     comment = find_comment(session, site, external_id, lock=True)
     if comment.status != "deleted":
-        author = session.get_one(Author, comment.author_id)
-        move_status(author, comment.status, "deleted")
+        move_status(session, author_id=comment.author_id, old=comment.status, new="deleted")
         comment.status, comment.queue, comment.updated_at = "deleted", None, utcnow()
         supersede_pending(session, comment_id=comment.id)
         withdraw_items(session, comment_id=comment.id)

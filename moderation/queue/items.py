@@ -11,10 +11,17 @@ from moderation.queue.models import ReviewItem
 
 
 def open_item(
-    session: Session, *, comment: Comment, queue: str, priority: int, reasons: list[str]
+    session: Session,
+    *,
+    comment: Comment,
+    queue: str,
+    priority: int,
+    reasons: list[str],
+    replace: bool = True,
 ) -> ReviewItem:
     """Put the comment's current revision in a queue (replacing any open item)."""
-    withdraw_items(session, comment_id=comment.id)
+    if replace:
+        withdraw_items(session, comment_id=comment.id)
     source = session.scalar(select(Author.source).where(Author.id == comment.author_id))
     item = ReviewItem(
         comment_id=comment.id,
