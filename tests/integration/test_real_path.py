@@ -112,6 +112,11 @@ def test_worker_killed_mid_task_still_decides_every_comment_once(
         select(Decision.comment_id, func.count()).group_by(Decision.comment_id, Decision.revision)
     ).all()
     assert len(per_revision) == total and all(n == 1 for _, n in per_revision)
+    # One author, decisions made concurrently by two worker processes: no lost count.
+    from moderation.authors.models import Author
+
+    author = db.session.scalar(select(Author))
+    assert (author.approved_count, author.rejected_count) == (total, 0)
 
 
 def test_broker_down_at_intake_stores_and_answers_202(
