@@ -85,3 +85,77 @@ def machine() -> str:
     except OSError:
         pass
     return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    """Environment for the service's processes in a benchmark."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": REDIS,
+        "REDIS_URL": REDIS,
+        "MODERATION_SECRET_KEY": "bench",
+        "MODERATION_ALLOW_PRIVATE_CALLBACKS": "1",
+        "MODERATION_RATE_LIMITS": "0",
+        "MODERATION_MAX_BACKLOG": "0",
+        "MODERATION_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+@contextmanager
+def worker(env: dict[str, str], app: str = "workers.app", concurrency: int = 2,
+           extra: tuple[str, ...] = ()) -> Iterator[subprocess.Popen[bytes]]:
+    """A Celery worker process group, killed on exit."""
+    args = [str(BIN / "celery"), "-A", app, "worker", "--loglevel=WARNING",
+            f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", *extra]
+    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def receiver() -> Iterator[str]:
+    """A callback receiver on loopback that accepts everything; yields its URL."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Accept(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Accept)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/callback"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def prepare(database_url: str, callback_url: str) -> tuple[object, str]:
+    """Migrate, create the ``bench`` site; return an in-process app and the site secret."""
+    from moderation import create_app
+    from moderation.dbcli import upgrade
+    from moderation.extensions import db
+    from moderation.sites.service import add_site
+
+    env = bench_env(database_url)
+    overrides = {"DATABASE_URL": database_url, "CELERY_BROKER_URL": REDIS, "REDIS_URL": REDIS,
+                 "SECRET_KEY": env["MODERATION_SECRET_KEY"], "ALLOW_PRIVATE_CALLBACKS": True,
+                 "RATE_LIMITS_ENABLED": False, "MAX_BACKLOG": 0, "LOG_LEVEL": "WARNING"}
+    app = create_app(overrides)
+    with app.app_context():
+        upgrade()
+        secret = add_site(db.session, slug="bench", callback_url=callback_url)[1]
+        db.remove()
+    return app, secret

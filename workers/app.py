@@ -2,5 +2,6 @@
 
 from moderation import create_app
 
-flask_app = create_app()
+# IN_WORKER: first callback attempts run in the deciding task (scoring/seam.py).
+flask_app = create_app({"IN_WORKER": True})
 celery_app = flask_app.extensions["celery"]

@@ -162,3 +162,16 @@ def test_revision_of_a_deleted_comment_is_a_conflict(site):
 def test_unknown_comment_is_404(site):
     assert site.get("missing").status_code == 404
     assert site.delete("missing").json["error"]["code"] == "not_found"
+
+
+def test_an_enqueue_failure_after_commit_never_fails_the_request(app, site):
+    from moderation.scoring.seam import CelerySeam
+
+    class Misconfigured:
+        def send_task(self, *args, **kwargs):
+            raise TypeError("a broken transport option")  # not a broker outage
+
+    app.extensions["seam"] = CelerySeam(Misconfigured())  # type: ignore[arg-type]
+    response = site.post(payload())
+    assert response.status_code == 202
+    assert count(Comment, status="pending") == 1  # stored; the sweeper will enqueue it
