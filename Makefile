@@ -49,8 +49,11 @@ format: install ## Apply ruff's fixes and formatting
 test: install lint ## Lint, then the whole test suite (unit on SQLite, integration on PostgreSQL + Redis)
 	$(BIN)/pytest
 
-bench: install ## Run every benchmark under bench/
-	@for b in bench/*; do [ -x "$$b" ] && [ -f "$$b" ] && { echo "== $$b"; $(PY) $$b || exit 1; }; done
+bench: install ## Run every benchmark (PostgreSQL + Redis) and write bench/REPORT.md
+	$(PY) bench/report
+
+faults: install ## Fault injection: 2,000 webhooks while workers, Redis and PostgreSQL fail
+	$(PY) bench/faults
 
 clean: ## Remove the embedded database, broker and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
