@@ -104,13 +104,29 @@ def bench_env(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def worker(env: dict[str, str], app: str = "workers.app", concurrency: int = 2,
-           extra: tuple[str, ...] = ()) -> Iterator[subprocess.Popen[bytes]]:
+def worker(
+    env: dict[str, str], app: str = "workers.app", concurrency: int = 2, extra: tuple[str, ...] = ()
+) -> Iterator[subprocess.Popen[bytes]]:
     """A Celery worker process group, killed on exit."""
-    args = [str(BIN / "celery"), "-A", app, "worker", "--loglevel=WARNING",
-            f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", *extra]
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    args = [
+        str(BIN / "celery"),
+        "-A",
+        app,
+        "worker",
+        "--loglevel=WARNING",
+        f"--concurrency={concurrency}",
+        "--without-gossip",
+        "--without-mingle",
+        *extra,
+    ]
+    proc = subprocess.Popen(
+        args,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         yield proc
     finally:
@@ -150,9 +166,16 @@ def prepare(database_url: str, callback_url: str) -> tuple[object, str]:
     from moderation.sites.service import add_site
 
     env = bench_env(database_url)
-    overrides = {"DATABASE_URL": database_url, "CELERY_BROKER_URL": REDIS, "REDIS_URL": REDIS,
-                 "SECRET_KEY": env["MODERATION_SECRET_KEY"], "ALLOW_PRIVATE_CALLBACKS": True,
-                 "RATE_LIMITS_ENABLED": False, "MAX_BACKLOG": 0, "LOG_LEVEL": "WARNING"}
+    overrides = {
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": REDIS,
+        "REDIS_URL": REDIS,
+        "SECRET_KEY": env["MODERATION_SECRET_KEY"],
+        "ALLOW_PRIVATE_CALLBACKS": True,
+        "RATE_LIMITS_ENABLED": False,
+        "MAX_BACKLOG": 0,
+        "LOG_LEVEL": "WARNING",
+    }
     app = create_app(overrides)
     with app.app_context():
         upgrade()
