@@ -10,6 +10,7 @@ from moderation import create_app
 def build_cli() -> FlaskGroup:
     """The command group, with every area's commands registered."""
     from moderation.accounts.cli import users_cli
+    from moderation.classifier.cli import model_cli
     from moderation.dbcli import db_cli
     from moderation.demo import demo_command, sign_command
     from moderation.rules.cli import rules_cli
@@ -17,7 +18,7 @@ def build_cli() -> FlaskGroup:
     from moderation.sites.cli import sites_cli
 
     cli = FlaskGroup(create_app=lambda: create_app(), help="Comment moderation service.")
-    for group in (db_cli, sites_cli, users_cli, rules_cli, pipeline_cli):
+    for group in (db_cli, sites_cli, users_cli, rules_cli, model_cli, pipeline_cli):
         cli.add_command(group)
     cli.add_command(demo_command)
     cli.add_command(sign_command)

@@ -13,5 +13,7 @@ def current_rules() -> RulesEngine:
 
 
 def current_scorer() -> Scorer | None:
-    """The promoted classifier model, or None when none is installed."""
-    return None
+    """The promoted classifier model, or None when none is installed (a tampered one raises)."""
+    from moderation.classifier.service import current_model
+
+    return current_model()

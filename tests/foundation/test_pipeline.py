@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -140,3 +142,41 @@ def test_house_rules_decide_with_spans_on_the_original_text(house_rules_site):
 def test_house_rules_approve_ordinary_news_comments(house_rules_site):
     house_rules_site.post(payload(body="Le conseil municipal de Mâcon a voté le budget."))
     assert house_rules_site.get("c-1").json["status"] == "approved"
+
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def test_model_scores_explanations_and_versions_are_recorded(app, house_rules_site):
+    app.config["MODELS_DIR"] = str(MODELS)
+    body = "Espèce de connard, je vais te retrouver"
+    house_rules_site.post(payload(body=body))
+    decision = house_rules_site.get("c-1").json["decision"]
+    assert decision["model_version"] == (MODELS / "ACTIVE").read_text().strip()
+    assert decision["scores"]["toxicity"] > 0.9 and set(decision["scores"]) >= {
+        "insult",
+        "threat",
+        "spam",
+    }
+    assert decision["explanations"], decision
+    for spans in decision["explanations"].values():
+        for span in spans:
+            assert body[span["start"] : span["end"]] == span["text"]
+
+
+def test_a_tampered_model_sends_comments_to_review(app, site, tmp_path):
+    import shutil
+
+    models = tmp_path / "tampered-models"
+    shutil.copytree(MODELS, models)
+    version = (models / "ACTIVE").read_text().strip()
+    artifact = models / version / "model.npz"
+    data = bytearray(artifact.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    artifact.write_bytes(bytes(data))
+    app.config["MODELS_DIR"] = str(models)
+    site.post(payload())
+    record = site.get("c-1").json
+    assert record["status"] == "queued"
+    assert record["decision"]["reason"] == "scoring_error"
+    assert record["decision"]["error"] == "ModelIntegrityError"

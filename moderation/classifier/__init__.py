@@ -1,0 +1,1 @@
+"""The scikit-learn comment classifier: training, artifacts, scoring and explanations."""

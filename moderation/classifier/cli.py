@@ -1,0 +1,128 @@
+"""``moderation model ...``: score, train, evaluate, promote, list, export-decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+from flask import current_app, has_app_context
+from flask.cli import with_appcontext
+
+from moderation.classifier import service
+from moderation.classifier.artifact import ModelIntegrityError
+from moderation.classifier.decisions import export_decisions
+from moderation.classifier.evaluate import Validation, table, write_evaluation
+from moderation.classifier.model import LinearModel
+
+model_cli = click.Group("model", help="Train, evaluate, promote and run the comment classifier.")
+
+DEFAULT_DATA = service.REPO_ROOT.parent / "shared" / "data"
+
+
+def _models_dir(out: Path | None = None) -> Path:
+    if out is not None:
+        return out
+    configured = current_app.config.get("MODELS_DIR", "models") if has_app_context() else None
+    return service.models_dir(configured)
+
+
+def _load(directory: Path, version: str | None) -> LinearModel:
+    try:
+        version = version or service.active_version(directory)
+        if version is None:
+            raise click.ClickException(f"no active model in {directory}; give a VERSION")
+        return service.load_version(directory, version)
+    except (ModelIntegrityError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@model_cli.command("score")
+def score_command() -> None:
+    """Score JSON lines {"id", "text"} from stdin; one JSON line out per line in, in order."""
+    try:
+        model = service.current_model(_models_dir())
+    except ModelIntegrityError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if model is None:
+        raise click.ClickException("no model installed: run 'moderation model train' and promote")
+    for number, line in enumerate(sys.stdin, start=1):
+        if line.strip():
+            result = service.score_line(model, line, number)
+            # click.echo flushes, so a reader at the other end of a pipe sees every line.
+            click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@model_cli.command("train")
+@click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@click.option("--decisions", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--seed", type=int, default=42, show_default=True)
+def train_command(data: Path | None, out: Path | None, decisions: Path | None, seed: int) -> None:
+    """Train a new model version from the shared corpora (progress on stderr)."""
+    from moderation.classifier.train import TrainConfig, train_from_data
+
+    folder = train_from_data(
+        data or DEFAULT_DATA, _models_dir(out), decisions, TrainConfig(seed=seed)
+    )
+    click.echo(f"trained {folder.name} in {folder}")
+    click.echo(f"promote it with: moderation model promote {folder.name}")
+
+
+@model_cli.command("evaluate")
+@click.argument("version", required=False)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+def evaluate_command(version: str | None, out: Path | None) -> None:
+    """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs."""
+    directory = _models_dir(out)
+    model = _load(directory, version)
+    folder = directory / model.version
+    try:
+        validation = Validation.load(folder / "validation.npz")
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{folder} has no validation.npz") from exc
+    click.echo(table(write_evaluation(folder, model, validation)))
+    click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
+
+
+@model_cli.command("promote")
+@click.argument("version")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+def promote_command(version: str, out: Path | None) -> None:
+    """Make VERSION the active model (ACTIVE is rewritten atomically)."""
+    directory = _models_dir(out)
+    try:
+        service.promote(directory, version)
+    except (ModelIntegrityError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"promoted {version}")
+
+
+@model_cli.command("list")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+def list_command(out: Path | None) -> None:
+    """List installed versions; the active one is starred."""
+    directory = _models_dir(out)
+    active = service.active_version(directory)
+    for version in service.installed_versions(directory):
+        click.echo(f"{'*' if version == active else ' '} {version}")
+
+
+@model_cli.command("export-decisions")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--since-days", type=click.IntRange(min=1), help="Only the last N days.")
+@click.option("--audit-only", is_flag=True, help="Only decisions on random-sample audits.")
+@with_appcontext
+def export_decisions_command(output: TextIO, since_days: int | None, audit_only: bool) -> None:
+    """Write moderator decisions as labelled JSON lines for 'train --decisions'."""
+    from moderation.extensions import db
+
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=since_days) if since_days else None
+    count = 0
+    for row in export_decisions(db.session, since=since, audit_only=audit_only):
+        output.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    click.echo(f"exported {count} labelled decisions", err=True)

@@ -1,0 +1,89 @@
+"""Moderator decisions as labelled JSON lines, for ``moderation model train --decisions``.
+
+A decision labels only what its reason says: a rejection for ``insult`` is toxic and an
+insult, and says nothing about spam; a rejection for ``off_topic`` labels nothing and
+is skipped. An approval is negative for every label but ``obscene`` (newsrooms let
+mild swearing through). These labels are biased by what moderators were shown (see
+docs/model.md); decisions marked ``audit`` in their record come from random samples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.scoring.contracts import LABELS
+from moderation.sites.models import Site
+
+REJECT_LABELS: dict[str, dict[str, int]] = {
+    "insult": {"toxicity": 1, "insult": 1},
+    "hate": {"toxicity": 1, "identity_attack": 1},
+    "threat": {"toxicity": 1, "threat": 1},
+    "obscene": {"toxicity": 1, "obscene": 1},
+    "harassment": {"toxicity": 1},
+    "spam": {"spam": 1},
+}
+APPROVE_LABELS = {label: 0 for label in LABELS if label != "obscene"}
+
+
+def labels_for(action: str, reason: str | None) -> dict[str, int] | None:
+    """Labels a moderator's action and reason establish, None when they establish none."""
+    if action == "approve":
+        return dict(APPROVE_LABELS)
+    if action == "reject" and reason in REJECT_LABELS:
+        return dict(REJECT_LABELS[reason])
+    return None
+
+
+def _latest_moderator_decisions(
+    session: Session, since: dt.datetime | None
+) -> dict[tuple[int, int], Any]:
+    query = (
+        select(
+            Decision, CommentRevision.body_text, Comment.language, Comment.external_id, Site.slug
+        )
+        .join(Comment, Comment.id == Decision.comment_id)
+        .join(Site, Site.id == Comment.site_id)
+        .join(
+            CommentRevision,
+            (CommentRevision.comment_id == Decision.comment_id)
+            & (CommentRevision.revision == Decision.revision),
+        )
+        .where(Decision.decided_by.like("moderator:%"))
+        .order_by(Decision.id)
+    )
+    if since is not None:
+        query = query.where(Decision.decided_at >= since)
+    latest = {}
+    for row in session.execute(query):
+        # A later moderator decision on the same revision supersedes an earlier one.
+        latest[(row[0].comment_id, row[0].revision)] = tuple(row)
+    return latest
+
+
+def export_decisions(
+    session: Session, *, since: dt.datetime | None = None, audit_only: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Labelled rows, one per comment revision a moderator decided (their last word)."""
+    latest = _latest_moderator_decisions(session, since)
+    for decision, body, language, external_id, slug in latest.values():
+        labels = labels_for(decision.action, decision.reason)
+        audit = (decision.record or {}).get("audit") is True
+        if labels is None or (audit_only and not audit):
+            continue
+        yield {
+            "id": f"{slug}/{external_id}/{decision.revision}",
+            "text": body,
+            "language": language or "und",
+            "labels": labels,
+            "action": decision.action,
+            "reason": decision.reason,
+            "decided_at": decision.decided_at.isoformat(),
+            "audit": audit,
+            "saw_model_version": (decision.record or {}).get("model_version"),
+        }
