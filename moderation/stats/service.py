@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderation.callbacks.models import Delivery
 from moderation.comments.models import CommentRevision, Decision
 from moderation.db import utcnow
 from moderation.queue.models import ReviewItem
@@ -31,8 +32,18 @@ def stats(session: Session, *, window: dt.timedelta = dt.timedelta(days=7)) -> d
         .where(Decision.decided_at >= since)
         .group_by(Decision.action, Decision.reason)
     ).all()
+    callbacks = dict(
+        session.execute(
+            select(Delivery.status, func.count())
+            .where(Delivery.created_at >= since)
+            .group_by(Delivery.status)
+        ).all()
+    )
     return {
         "window_seconds": int(window.total_seconds()),
+        "callbacks": {
+            s: callbacks.get(s, 0) for s in ("pending", "delivered", "failed", "superseded")
+        },
         "queue_depth": {q: depth.get(q, 0) for q in ("pending", "reported")},
         "decisions": [{"action": a, "reason": r, "count": n} for a, r, n in by_outcome],
         "time_to_decision_seconds": {
@@ -78,6 +89,8 @@ def prometheus(data: dict[str, Any]) -> str:
         lines.append(
             f'moderation_decisions{{action="{row["action"]}",reason="{reason}"}} {row["count"]}'
         )
+    lines.append("# TYPE moderation_callbacks gauge")
+    lines += [f'moderation_callbacks{{status="{s}"}} {n}' for s, n in data["callbacks"].items()]
     lines.append("# TYPE moderation_time_to_decision_seconds gauge")
     for who, values in data["time_to_decision_seconds"].items():
         for name, quantile in (("p50", "0.5"), ("p90", "0.9")):

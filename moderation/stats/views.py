@@ -17,6 +17,7 @@ STATS = {
         "queue_depth": {"type": "object"},
         "decisions": {"type": "array"},
         "time_to_decision_seconds": {"type": "object"},
+        "callbacks": {"type": "object"},
     },
 }
 

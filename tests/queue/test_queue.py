@@ -159,6 +159,8 @@ def test_stats_and_metrics(site, alice, root):
     assert counts == {("review", "insult"): 2, ("approve", None): 2}
     assert stats["time_to_decision_seconds"]["auto"]["count"] == 3
     assert stats["time_to_decision_seconds"]["moderator"]["count"] == 1
+    assert stats["callbacks"]["delivered"] == 4 and stats["callbacks"]["failed"] == 0
     metrics = alice.client.get("/metrics")
     assert metrics.status_code == 200 and metrics.mimetype == "text/plain"
     assert 'moderation_queue_depth{queue="pending"} 1' in metrics.text
+    assert 'moderation_callbacks{status="delivered"} 4' in metrics.text
