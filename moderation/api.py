@@ -39,6 +39,16 @@ def endpoint(**kwargs: Any) -> Callable[[F], F]:
     return attach
 
 
+def refuse_nul(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """404 for a URL part holding NUL: it names nothing stored (every input refuses NUL).
+
+    Register with ``bp.url_value_preprocessor`` on blueprints whose URL parts name rows;
+    the database never sees the value (PostgreSQL refuses NUL in text with an error).
+    """
+    if values and any(isinstance(v, str) and "\x00" in v for v in values.values()):
+        raise ApiError(404, "not_found", "No such resource.")
+
+
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """Marshmallow's nested messages as ``{"author.source": [...]}``."""
     if not isinstance(messages, dict):

@@ -25,8 +25,10 @@ def add_user(session: Session, *, name: str, role: str) -> tuple[User, str]:
     """Create a user; return it with its bearer token (shown once)."""
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
-    if not name or len(name) > 120:
-        raise AccountError("Name must be 1 to 120 characters.")
+    # "moderator:" + name is the actor stored with decisions, events and sanctions
+    # (VARCHAR(120) columns): a longer name would make that user's every action fail.
+    if not name or len(name) > 110:
+        raise AccountError("Name must be 1 to 110 characters.")
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise AccountError(f"User {name!r} already exists.")
     token = "mod_" + secrets.token_urlsafe(32)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from moderation.accounts.auth import require_role
-from moderation.api import endpoint
+from moderation.api import endpoint, refuse_nul
 from moderation.audit.service import comment_history
 from moderation.comments.service import find_comment
 from moderation.extensions import db
 from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("audit", __name__, url_prefix="/v1/comments")
+bp.url_value_preprocessor(refuse_nul)
 HISTORY = {
     "type": "object",
     "properties": {k: {"type": "array"} for k in ("revisions", "events", "decisions", "callbacks")},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from moderation.authors.models import SANCTION_KINDS
+from moderation.comments.schemas import CleanString, UTCDateTime
 
 
 class SanctionInputSchema(Schema):
@@ -14,8 +15,8 @@ class SanctionInputSchema(Schema):
         unknown = RAISE
 
     kind = fields.String(required=True, validate=validate.OneOf(SANCTION_KINDS))
-    until = fields.AwareDateTime(load_default=None, allow_none=True)
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    until = UTCDateTime(load_default=None, allow_none=True)
+    reason = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
     @validates_schema
     def _future(self, data: dict[str, object], **_kw: object) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts.auth import require_role
-from moderation.api import endpoint, load, read_json
+from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.authors import service
 from moderation.authors.schemas import author_schema, sanction_input, sanction_schema
 from moderation.extensions import db
 from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("authors", __name__, url_prefix="/v1/authors/<site>/<source>/<author_id>")
+bp.url_value_preprocessor(refuse_nul)
 _ERRORS = {401: None, 403: None, 404: None}
 
 

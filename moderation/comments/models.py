@@ -37,7 +37,8 @@ class Comment(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     queue: Mapped[str | None] = mapped_column(String(16))
     priority: Mapped[int] = mapped_column(default=0)
-    language: Mapped[str | None] = mapped_column(String(8))
+    # The site's hint (up to 16) until a decision stores the detected language.
+    language: Mapped[str | None] = mapped_column(String(16))
     body_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -103,7 +104,8 @@ class Event(Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
     revision: Mapped[int]
     kind: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(120))
+    # "reader:" + source (32) + ":" + reporter id (200) for reader reports.
+    actor: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

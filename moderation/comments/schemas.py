@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -23,6 +24,18 @@ class CleanString(fields.String):
         except UnicodeEncodeError as exc:
             raise ValidationError("Must be valid Unicode (lone surrogate).") from exc
         return text
+
+
+class UTCDateTime(fields.AwareDateTime):
+    """An aware date and time that UTC can represent: it is stored in UTC (years 1 to 9999)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValidationError("Out of range once converted to UTC.") from exc
+        return moment
 
 
 def _id(**kw: Any) -> CleanString:
@@ -54,7 +67,7 @@ class PayloadAuthorSchema(Schema):
     source = CleanString(required=True, validate=SOURCE)
     name = CleanString(validate=validate.Length(max=200), allow_none=True)
     email_verified = fields.Boolean(allow_none=True)
-    created_at = fields.AwareDateTime(allow_none=True)
+    created_at = UTCDateTime(allow_none=True)
 
 
 class CommentPayloadSchema(Schema):
@@ -70,7 +83,7 @@ class CommentPayloadSchema(Schema):
     # The character limit is enforced by the service (413), not here (400).
     body = CleanString(required=True)
     body_format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
-    created_at = fields.AwareDateTime(allow_none=True)
+    created_at = UTCDateTime(allow_none=True)
     ip = fields.IP(allow_none=True)
     user_agent = CleanString(validate=validate.Length(max=1000), allow_none=True)
     language = CleanString(validate=validate.Length(max=16), allow_none=True)

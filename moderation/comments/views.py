@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from moderation.api import endpoint, load, read_json
+from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.comments import service
 from moderation.comments.schemas import payload_schema, record_schema
 from moderation.extensions import db
@@ -12,6 +12,7 @@ from moderation.limits import check_backpressure, exempt
 from moderation.sites.auth import signed_by_site
 
 bp = Blueprint("comments", __name__, url_prefix="/v1/sites/<site>/comments")
+bp.url_value_preprocessor(refuse_nul)
 
 _ERRORS = {400: None, 401: None, 404: None, 409: None, 413: None, 415: None, 429: None}
 # Webhooks are limited per site once signed (sites/auth.py), not per address:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
 
-from moderation.api import endpoint, load, read_json
+from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.comments.schemas import SOURCE, CleanString
 from moderation.comments.service import comment_record, find_comment
 from moderation.extensions import db
@@ -15,6 +15,7 @@ from moderation.limits import exempt
 from moderation.sites.auth import signed_by_site
 
 bp = Blueprint("flags", __name__, url_prefix="/v1/sites/<site>/comments/<cid>/flags")
+bp.url_value_preprocessor(refuse_nul)
 
 
 class ReporterSchema(Schema):

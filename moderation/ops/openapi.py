@@ -56,7 +56,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         converters = rule._converters.items()
-        integers = {n for n, c in converters if type(c).__name__ == "IntegerConverter"}
+        integers = {n: _integer(c) for n, c in converters if type(c).__name__ == "IntegerConverter"}
         operations = {
             m.lower(): _operation(contract, rule.arguments, integers)
             for m in rule.methods or ()
@@ -66,14 +66,27 @@ def build_spec(app: Flask) -> dict[str, Any]:
     return spec.to_dict()
 
 
-def _operation(contract: Contract, arguments: set[str], integers: set[str]) -> dict[str, Any]:
+def _integer(converter: Any) -> dict[str, Any]:
+    """An ``int`` URL part with the bounds its converter enforces (outside them: 404)."""
+    schema: dict[str, Any] = {"type": "integer"}
+    low = converter.min if converter.min is not None else (None if converter.signed else 0)
+    if low is not None:
+        schema["minimum"] = low
+    if converter.max is not None:
+        schema["maximum"] = converter.max
+    return schema
+
+
+def _operation(
+    contract: Contract, arguments: set[str], integers: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": contract.summary, "tags": [contract.tag], "responses": {}}
     op["parameters"] = [
         {
             "in": "path",
             "name": n,
             "required": True,
-            "schema": {"type": "integer" if n in integers else "string"},
+            "schema": integers.get(n, {"type": "string"}),
         }
         for n in sorted(arguments)
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from moderation.comments.schemas import CleanString
+
 
 class QueueQuerySchema(Schema):
     """``GET /v1/queue`` parameters."""
@@ -12,13 +14,14 @@ class QueueQuerySchema(Schema):
         unknown = RAISE
 
     queue = fields.String(load_default="pending", validate=validate.OneOf(["pending", "reported"]))
-    reason = fields.String(load_default=None, validate=validate.Length(max=64))
-    source = fields.String(load_default=None, validate=validate.Length(max=32))
-    language = fields.String(load_default=None, validate=validate.Length(max=8))
-    site = fields.String(load_default=None, validate=validate.Length(max=64))
-    article = fields.String(load_default=None, validate=validate.Length(max=200))
+    # Filters reach SQL: no NUL (PostgreSQL refuses it in text).
+    reason = CleanString(load_default=None, validate=validate.Length(max=64))
+    source = CleanString(load_default=None, validate=validate.Length(max=32))
+    language = CleanString(load_default=None, validate=validate.Length(max=8))
+    site = CleanString(load_default=None, validate=validate.Length(max=64))
+    article = CleanString(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    cursor = CleanString(load_default=None, validate=validate.Length(max=200))
 
 
 class ResolveSchema(Schema):
@@ -28,8 +31,8 @@ class ResolveSchema(Schema):
         unknown = RAISE
 
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    reason = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    note = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
     @validates_schema
     def _reason_for_rejections(self, data: dict[str, object], **_kw: object) -> None:

@@ -18,6 +18,8 @@ from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("queue", __name__, url_prefix="/v1/queue")
 _ERRORS = {401: None, 403: None, 404: None, 409: None}
+# Item ids beyond the column's range cannot exist: 404 from routing, not a database error.
+_ITEM = f"<int(max={service.MAX_INT}):item_id>"
 
 
 def _state(item: ReviewItem) -> Response:
@@ -44,7 +46,7 @@ def _state(item: ReviewItem) -> Response:
     tag="queue",
     auth="moderator",
     query=query_schema,
-    responses={200: page_schema, 400: None, 401: None, 403: None},
+    responses={200: page_schema, 400: None, 401: None, 403: None, 404: None},
 )
 @require_role("moderator")
 def list_queue() -> Response:
@@ -60,7 +62,7 @@ def list_queue() -> Response:
     )
 
 
-@bp.post("/<int:item_id>/claim")
+@bp.post(f"/{_ITEM}/claim")
 @endpoint(
     summary="Claim an item (exclusive lease)",
     tag="queue",
@@ -73,7 +75,7 @@ def claim(item_id: int) -> Response:
     return _state(service.claim(db.session, item_id=item_id, user=g.user))
 
 
-@bp.post("/<int:item_id>/release")
+@bp.post(f"/{_ITEM}/release")
 @endpoint(
     summary="Release a claim",
     tag="queue",
@@ -86,7 +88,7 @@ def release(item_id: int) -> Response:
     return _state(service.release(db.session, item_id=item_id, user=g.user))
 
 
-@bp.post("/<int:item_id>/resolve")
+@bp.post(f"/{_ITEM}/resolve")
 @endpoint(
     summary="Approve or reject an item",
     tag="queue",

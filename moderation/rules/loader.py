@@ -96,6 +96,9 @@ class _Build:
         except YAMLError as exc:
             report.add(_yaml_line(exc), "", f"invalid YAML: {_yaml_problem(exc)}")
             return
+        except RecursionError:
+            report.add(1, "", "invalid YAML: nested too deeply")
+            return
         if doc is None:
             return
         if report.load(FileSchema(), doc, "", 1) is None:

@@ -42,6 +42,7 @@ _UNITS = {
 }  # fmt: skip
 _COMPARISON = re.compile(r"\s*(<=|>=|==|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*")
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+MAX_DURATION = timedelta(days=36500)
 _OP_HELP = 'expected an operator (<, <=, >, >=, ==, !=) and a number, e.g. "< 3" or ">= 0.85"'
 
 
@@ -73,7 +74,11 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(
             f'malformed duration {text!r}: expected e.g. "10 minutes", "24h", "30 days"'
         )
-    return timedelta(seconds=float(m.group(1)) * unit)
+    seconds = float(m.group(1)) * unit
+    # Windows reach back from now: a longer one could not even be subtracted from it.
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"duration {text!r} is longer than {MAX_DURATION.days} days")
+    return timedelta(seconds=seconds)
 
 
 def _unit_seconds(unit: str) -> int | None:
@@ -184,13 +189,20 @@ class FileSchema(_Strict):
     description = fields.Str()
 
 
+# A decision stores its reason (the rule id when none is given) in VARCHAR(64) columns
+# and its priority in an INTEGER one: anything larger would fail every decision the
+# rule makes on PostgreSQL, so the file is refused instead.
+_REASON = validate.Length(max=64)
+_PRIORITY = validate.Range(min=-(2**31), max=2**31 - 1)
+
+
 class RuleSchema(_Strict):
-    id = fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][\w.-]*$"))
+    id = fields.Str(required=True, validate=[validate.Regexp(r"^[A-Za-z0-9][\w.-]*$"), _REASON])
     description = fields.Str()
-    priority = fields.Int(strict=True, load_default=0)
+    priority = fields.Int(strict=True, load_default=0, validate=_PRIORITY)
     if_ = fields.Raw(required=True, data_key="if")
     then = fields.Str(required=True, validate=validate.OneOf(ACTIONS))
-    reason = fields.Str()
+    reason = fields.Str(validate=_REASON)
     enabled = StrictBool(load_default=True)
 
 
