@@ -26,6 +26,7 @@ class Contract:
     responses: Mapping[int, Schema | dict[str, Any] | None] = field(default_factory=dict)
     query: Schema | None = None
     media: str = "application/json"
+    uses_db: bool = True  # may answer 503 when the database is unreachable
 
 
 def endpoint(**kwargs: Any) -> Callable[[F], F]:

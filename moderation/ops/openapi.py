@@ -102,6 +102,8 @@ def _operation(
     responses = dict(contract.responses)
     if contract.auth:  # every authenticated route is rate-limited (moderation/limits.py)
         responses.setdefault(429, None)
+    if contract.uses_db:  # a database outage answers 503 (moderation/errors.py)
+        responses.setdefault(503, None)
     for status, schema in responses.items():
         # None documents the one error shape; a dict is an inline JSON schema.
         content = schema if schema is not None else "Error"

@@ -16,7 +16,7 @@ STATUS = {"type": "object", "properties": {"status": {"type": "string"}}}
 
 @bp.get("/healthz")
 @exempt
-@endpoint(summary="The process is up", tag="ops", responses={200: STATUS})
+@endpoint(summary="The process is up", tag="ops", uses_db=False, responses={200: STATUS})
 def healthz() -> Response:
     """Always 200 while the process serves requests."""
     return jsonify({"status": "ok"})
@@ -40,7 +40,7 @@ def readyz() -> tuple[Response, int]:
 
 
 @bp.get("/openapi.json")
-@endpoint(summary="This document", tag="ops", responses={200: {"type": "object"}})
+@endpoint(summary="This document", tag="ops", uses_db=False, responses={200: {"type": "object"}})
 def openapi() -> Response:
     """The whole API as OpenAPI 3."""
     cached = current_app.extensions.get("openapi")
