@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: First retry after 10 s, doubling, at most an hour apart (until the retry window ends).
+#: First retry after 10 s (app config ``CALLBACK_FIRST_RETRY_SECONDS``), doubling, at most
+#: an hour apart (until the retry window ends).
 FIRST_DELAY, MAX_DELAY = 10.0, 3600.0
 
 
@@ -39,11 +40,14 @@ def supersede_pending(session: Session, *, comment_id: int) -> None:
     )
 
 
-def enqueue_delivery(session: Session, *, comment: Comment, decision: Decision) -> Delivery:
+def enqueue_delivery(
+    session: Session, *, comment: Comment, decision: Decision, supersede: bool = True
+) -> Delivery:
     """Write the callback for a decision; it is sent once the transaction commits."""
     from moderation.scoring.seam import seam  # the seam imports services; import late
 
-    supersede_pending(session, comment_id=comment.id)
+    if supersede:
+        supersede_pending(session, comment_id=comment.id)
     delivery = Delivery(
         id=str(uuid.uuid4()),
         site_id=comment.site_id,
@@ -67,9 +71,9 @@ def enqueue_delivery(session: Session, *, comment: Comment, decision: Decision) 
     return delivery
 
 
-def next_delay(attempts: int) -> float:
+def next_delay(attempts: int, first: float = FIRST_DELAY) -> float:
     """Exponential backoff with jitter after ``attempts`` failed attempts."""
-    base = min(FIRST_DELAY * 2 ** max(0, attempts - 1), MAX_DELAY)
+    base = min(first * 2 ** max(0, attempts - 1), MAX_DELAY)
     return base * random.uniform(0.8, 1.2)
 
 
@@ -174,7 +178,8 @@ def _record(
     elif now - delivery.created_at > dt.timedelta(hours=current_app.config["CALLBACK_RETRY_HOURS"]):
         delivery.status = "failed"
     else:
-        delivery.next_attempt_at = now + dt.timedelta(seconds=next_delay(delivery.attempts))
+        first = float(current_app.config.get("CALLBACK_FIRST_RETRY_SECONDS", FIRST_DELAY))
+        delivery.next_attempt_at = now + dt.timedelta(seconds=next_delay(delivery.attempts, first))
     log.info(
         "callback attempt",
         extra={"delivery": delivery.id, "status_code": status_code, "error": error},
