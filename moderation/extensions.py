@@ -48,8 +48,11 @@ def celery_settings(config: dict[str, object]) -> dict[str, object]:
         "include": ["workers.tasks"],
         "broker_connection_retry_on_startup": True,
         # Intake must not hang on a dead broker: fail fast, the sweeper catches up.
+        # (Publishing is bounded by the timeout and the publish retry policy below.)
         "broker_connection_timeout": 2,
-        "broker_connection_max_retries": 1,
+        # Workers and beat reconnect for as long as the broker is away: with a bounded
+        # number of retries a Redis restart of a few seconds made every worker exit.
+        "broker_connection_max_retries": None,
         "task_publish_retry_policy": {
             "max_retries": 1,
             "interval_start": 0,
