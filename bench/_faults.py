@@ -75,7 +75,7 @@ from moderation.signing import (
 REDIS = os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/12")
 REDIS_PORT = 6379
 SLUG = "faults"
-APP = "bench._faults_app"  # workers.app with a short first callback retry (workers, beat)
+APP = "workers.app"
 WORKER_LOG_LEVEL = os.environ.get("FAULTS_CELERY_LOG_LEVEL", "WARNING")
 
 RULES = """\
@@ -987,7 +987,6 @@ def _run_on(url: str, opts: Options, logs: Path, report: Report) -> None:
         "MODERATION_SWEEP_AFTER_SECONDS": str(opts.sweep_after),
         "MODERATION_CALLBACK_TIMEOUT_SECONDS": "5",
         "MODERATION_CALLBACK_FIRST_RETRY_SECONDS": str(opts.callback_first_retry),
-        "FAULTS_CALLBACK_FIRST_RETRY_SECONDS": str(opts.callback_first_retry),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     receiver = Receiver()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask
+from kombu import Queue
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from moderation.db import Database
@@ -45,6 +46,11 @@ def celery_settings(config: dict[str, object]) -> dict[str, object]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": "moderation",
+        # Callbacks wait on sites' servers: their own queue, so a slow or hanging site
+        # never holds the scoring workers (Procfile: separate worker and callbacks).
+        # A worker started without -Q serves both (the embedded setup, tests).
+        "task_queues": (Queue("moderation"), Queue("callbacks")),
+        "task_routes": {"workers.deliver_callback": {"queue": "callbacks"}},
         "include": ["workers.tasks"],
         "broker_connection_retry_on_startup": True,
         # Intake must not hang on a dead broker: fail fast, the sweeper catches up.

@@ -2,6 +2,5 @@
 
 from moderation import create_app
 
-# IN_WORKER: first callback attempts run in the deciding task (scoring/seam.py).
-flask_app = create_app({"IN_WORKER": True})
+flask_app = create_app()
 celery_app = flask_app.extensions["celery"]

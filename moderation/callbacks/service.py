@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: First retry after 10 s (app config ``CALLBACK_FIRST_RETRY_SECONDS``), doubling, at most
-#: an hour apart (until the retry window ends).
+#: First retry after ``CALLBACK_FIRST_RETRY_SECONDS`` (10 s), doubling, at most an hour
+#: apart, until the retry window ends.
 FIRST_DELAY, MAX_DELAY = 10.0, 3600.0
 
 
@@ -178,7 +178,7 @@ def _record(
     elif now - delivery.created_at > dt.timedelta(hours=current_app.config["CALLBACK_RETRY_HOURS"]):
         delivery.status = "failed"
     else:
-        first = float(current_app.config.get("CALLBACK_FIRST_RETRY_SECONDS", FIRST_DELAY))
+        first = current_app.config["CALLBACK_FIRST_RETRY_SECONDS"]
         delivery.next_attempt_at = now + dt.timedelta(seconds=next_delay(delivery.attempts, first))
     log.info(
         "callback attempt",

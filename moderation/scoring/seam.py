@@ -42,23 +42,16 @@ class CelerySeam:
     pending and enqueues it again, so nothing accepted is lost.
     """
 
-    def __init__(self, celery: Celery, *, deliver_here: bool = False) -> None:
+    def __init__(self, celery: Celery) -> None:
         self.celery = celery
-        # In a worker process the first callback attempt runs right after the
-        # decision commits, in the same task: one broker round trip less per
-        # comment. Retries still go through the broker and the sweeper.
-        self.deliver_here = deliver_here
 
     def score(self, comment_id: int, revision: int) -> None:
         """Enqueue scoring; the task id names the revision for tracing."""
         self._send(SCORE_TASK, [comment_id, revision], task_id=f"score-{comment_id}-{revision}")
 
     def deliver(self, delivery_id: str, countdown: float | None = None) -> None:
-        """Attempt now (in a worker) or enqueue a delivery attempt."""
-        if self.deliver_here and not countdown:
-            _attempt_now(delivery_id)
-        else:
-            self._send(DELIVER_TASK, [delivery_id], countdown=countdown)
+        """Enqueue a delivery attempt (routed to the ``callbacks`` queue)."""
+        self._send(DELIVER_TASK, [delivery_id], countdown=countdown)
 
     def _send(self, name: str, args: list[object], **options: object) -> None:
         try:
@@ -72,21 +65,6 @@ class CelerySeam:
             # The caller's transaction is committed: raising now would answer an
             # error for work that is stored. Log loudly; the sweeper re-sends.
             log.exception("could not enqueue, the sweeper will retry", extra={"task": name})
-
-
-def _attempt_now(delivery_id: str) -> None:
-    from moderation.callbacks.service import attempt_delivery
-    from moderation.extensions import db
-
-    try:
-        attempt_delivery(db.session, delivery_id=delivery_id)
-    except Exception:
-        # The decision is committed and the delivery stays pending in the outbox:
-        # the sweeper retries it once its lease expires.
-        log.exception(
-            "callback attempt failed, the sweeper will retry", extra={"delivery": delivery_id}
-        )
-        db.session.rollback()
 
 
 class InlineSeam:
@@ -114,8 +92,7 @@ def init_seam(app: Flask) -> None:
     if kind == "inline":
         app.extensions["seam"] = InlineSeam()
     elif kind == "celery":
-        in_worker = bool(app.config.get("IN_WORKER"))
-        app.extensions["seam"] = CelerySeam(app.extensions["celery"], deliver_here=in_worker)
+        app.extensions["seam"] = CelerySeam(app.extensions["celery"])
     else:
         raise ValueError(f"MODERATION_SCORING must be 'celery' or 'inline', not {kind!r}")
 

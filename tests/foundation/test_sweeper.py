@@ -39,3 +39,36 @@ def test_sweeper_catches_lost_deliveries(app, site, receiver):
     app.extensions["seam"] = seam = RecordingSeam()
     assert sweep()["deliveries"] == 1
     assert seam.delivered == [delivery.id]
+
+
+def test_an_overdue_delivery_is_re_enqueued_once_per_grace_period(app, site, receiver):
+    from moderation.callbacks.models import Delivery
+
+    receiver.respond = lambda _body: 500
+    site.post(payload())
+    delivery = db.session.scalar(select(Delivery))
+    delivery.next_attempt_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    db.session.commit()
+    app.extensions["seam"] = seam = RecordingSeam()
+    assert sweep()["deliveries"] == 1
+    assert sweep()["deliveries"] == 0  # its message may still be waiting: not again yet
+    assert seam.delivered == [delivery.id]
+
+
+def test_a_long_broker_queue_gets_only_a_small_top_up(app, site):
+    import time
+
+    from moderation.scoring.sweeper import MIN_BATCH
+
+    app.extensions["seam"] = seam = RecordingSeam()
+    for i in range(MIN_BATCH + 5):
+        site.post(payload(f"c-{i}"))
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=app.config["SWEEP_AFTER_SECONDS"] + 1)
+    for comment in db.session.scalars(select(Comment)):
+        comment.scoring_enqueued_at = old
+    db.session.commit()
+    seam.scored.clear()
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15"
+    app.extensions["backlog"] = (time.monotonic(), 2_000)  # the broker holds 2,000 messages
+    assert sweep()["comments"] == MIN_BATCH
+    assert len(seam.scored) == MIN_BATCH

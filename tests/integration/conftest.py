@@ -208,3 +208,8 @@ def http_site(pg_app, web, receiver):
     from tests.integration.test_real_path import HttpSite
 
     return HttpSite(web, created.slug, secret)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the fault-injection test last: it restarts the shared PostgreSQL and Redis."""
+    items.sort(key=lambda item: item.get_closest_marker("faults") is not None)

@@ -16,7 +16,7 @@ import pytest
 from bench._faults import Options, can_inject_faults, run
 from tests.integration.conftest import REQUIRED
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.faults]
 
 
 @pytest.mark.timeout(280)
