@@ -375,7 +375,9 @@ class Stack:
                 return
             self._n += 1
             name = f"worker{self._n}"
-            args = self._celery("worker", f"--concurrency={self.opts.concurrency}")
+            args = self._celery(
+                "worker", "-Q", "moderation", f"--concurrency={self.opts.concurrency}"
+            )
             args += ["--without-gossip", "--without-mingle", "-n", f"faults{self._n}@%h"]
             self.workers.append(Proc(name, args, self.env, self.logs / f"{name}.log"))
 
@@ -386,6 +388,11 @@ class Stack:
         self.others.append(Proc("gunicorn", web, self.env, self.logs / "gunicorn.log"))
         beat = self._celery("beat", "--schedule", str(self.logs / "beat-schedule"))
         self.others.append(Proc("beat", beat, self.env, self.logs / "beat.log"))
+        # As in the Procfile: deliveries have their own worker, so a hanging site
+        # never holds the scoring workers (which are the ones killed).
+        callbacks = self._celery("worker", "-Q", "callbacks", "--concurrency=4")
+        callbacks += ["--without-gossip", "--without-mingle", "-n", "callbacks@%h"]
+        self.others.append(Proc("callbacks", callbacks, self.env, self.logs / "callbacks.log"))
         for _ in range(self.opts.workers):
             self.start_worker()
 
@@ -1271,8 +1278,8 @@ def _summarise(
     lines = report.lines
     lines.append(f"machine: {machine()}")
     lines.append(
-        f"stack: gunicorn 2 workers, {opts.workers} Celery workers x {opts.concurrency}, "
-        f"1 beat (sweep every 1 s, after {opts.sweep_after} s), PostgreSQL, Redis"
+        f"stack: gunicorn 2 workers, {opts.workers} scoring workers x {opts.concurrency}, "
+        f"1 callbacks worker x 4, 1 beat (sweep every 1 s, after {opts.sweep_after} s), PostgreSQL, Redis"
     )
     lines.append(
         f"traffic: {client.sent} webhooks in {traffic:.1f} s (target {opts.rate:g}/s), "
