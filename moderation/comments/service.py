@@ -172,6 +172,11 @@ def comment_record(session: Session, comment: Comment, site: Site) -> dict[str, 
     """The comment record of SPEC §3."""
     # A pending revision has no decision yet: skip the query on the intake path.
     decision = None if comment.status == "pending" else current_decision(session, comment)
+    return build_record(comment, site, decision)
+
+
+def build_record(comment: Comment, site: Site, decision: Decision | None) -> dict[str, Any]:
+    """The comment record from rows already loaded (queue pages load them in bulk)."""
     return {
         "id": comment.external_id,
         "site": site.slug,

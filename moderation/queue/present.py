@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from moderation.authors.models import Author, Sanction
 from moderation.authors.service import author_summary
 from moderation.comments.models import Comment, Decision
+from moderation.comments.service import build_record
 from moderation.db import utcnow
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
@@ -71,17 +72,7 @@ def _item(
         "priority": item.priority,
         "reasons": item.reasons,
         "created_at": item.created_at.isoformat(),
-        "comment": {
-            "id": comment.external_id,
-            "site": site.slug,
-            "revision": comment.revision,
-            "status": comment.status,
-            "queue": comment.queue,
-            "language": comment.language,
-            "article": comment.article,
-            "decision": decision.record if decision is not None else None,
-            "links": {"self": f"/v1/sites/{site.slug}/comments/{comment.external_id}"},
-        },
+        "comment": {**build_record(comment, site, decision), "article": comment.article},
         "author": author_summary(authors[comment.author_id], sanctions.get(comment.author_id, ())),
         "flags": flags.get(comment.id, []),
         "claim": claim,

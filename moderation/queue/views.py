@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts.auth import require_role
 from moderation.api import endpoint, load, read_json
-from moderation.errors import ApiError
 from moderation.extensions import db
 from moderation.queue import service
 from moderation.queue.models import ReviewItem
@@ -100,13 +99,4 @@ def release(item_id: int) -> Response:
 def resolve(item_id: int) -> Response:
     """409 if already resolved or claimed by someone else; fires the site callback."""
     data = load(resolve_schema, read_json(request))
-    if data["reason"] and data["reason"] not in service.allowed_reasons(
-        current_app.config["REASON_CODES"]
-    ):
-        raise ApiError(
-            400,
-            "validation_error",
-            "Unknown reason code.",
-            fields={"reason": ["Unknown reason code."]},
-        )
     return _state(service.resolve(db.session, item_id=item_id, user=g.user, **data))
