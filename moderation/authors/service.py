@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
@@ -65,18 +65,17 @@ def account_age_days(author: Author) -> float:
     return max(0.0, (utcnow() - since).total_seconds() / 86400)
 
 
+def in_force() -> ColumnElement[bool]:
+    """SQL condition of a sanction in force now: not revoked, not expired."""
+    return and_(
+        Sanction.revoked_at.is_(None), or_(Sanction.until.is_(None), Sanction.until > utcnow())
+    )
+
+
 def active_sanctions(session: Session, author_id: int) -> tuple[str, ...]:
     """Kinds of sanctions in force now."""
-    now = utcnow()
-    return tuple(
-        session.scalars(
-            select(Sanction.kind).where(
-                Sanction.author_id == author_id,
-                Sanction.revoked_at.is_(None),
-                or_(Sanction.until.is_(None), Sanction.until > now),
-            )
-        )
-    )
+    query = select(Sanction.kind).where(Sanction.author_id == author_id, in_force())
+    return tuple(session.scalars(query))
 
 
 def trust_level(author: Author, sanctions: tuple[str, ...] = ()) -> int:

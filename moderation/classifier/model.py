@@ -112,16 +112,6 @@ class LinearModel:
             table[label] = {name: t for name, t in named.items() if t is not None}
         return table
 
-    def label_weights(self, label: str, language: str) -> tuple[np.ndarray, float]:
-        """Per-feature weight column and bias of one label's log-odds in one language."""
-        j, n = self.labels.index(label), len(self.labels)
-        fr, en = self.weights[:, j], self.weights[:, n + j]
-        if language == "fr":
-            return fr, float(self.bias[j])
-        if language == "en":
-            return en, float(self.bias[n + j])
-        return (fr + en) / 2, float(self.bias[j] + self.bias[n + j]) / 2
-
     def _explain(
         self, text: str, language: str, scores: Mapping[str, float]
     ) -> tuple[Explanation, ...]:

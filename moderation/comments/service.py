@@ -47,9 +47,14 @@ def find_comment(session: Session, site: Site, external_id: str, *, lock: bool =
 def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tuple[Comment, bool]:
     """Store a new comment or revision; return it and whether anything new was stored."""
     limit = current_app.config["MAX_TEXT_CHARS"]
+    too_long = ApiError(413, "text_too_long", f"Comment text is over {limit} characters.")
+    # The limit is on the text readers see; HTML markup may add up to three times as
+    # much again. The raw check comes first so oversize markup is never parsed.
+    if len(data["body"]) > limit * 4:
+        raise too_long
     text, links = body_to_text(data["body"], data["body_format"])
-    if len(data["body"]) > limit * 4 or len(text) > limit:
-        raise ApiError(413, "text_too_long", f"Comment text is over {limit} characters.")
+    if len(text) > limit:
+        raise too_long
     content_hash = _sha256(data["body_format"] + "\x00" + data["body"])
     for attempt in range(3):
         try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
-from moderation.authors.service import author_summary
+from moderation.authors.service import author_summary, in_force
 from moderation.comments.models import Comment, Decision
 from moderation.comments.service import build_record
 from moderation.db import utcnow
@@ -91,13 +91,10 @@ def _latest_decisions(session: Session, comment_ids: list[int]) -> dict[int, Dec
 
 
 def _active_sanctions(session: Session, author_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    now = utcnow()
     found: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
         select(Sanction.author_id, Sanction.kind).where(
-            Sanction.author_id.in_(author_ids),
-            Sanction.revoked_at.is_(None),
-            or_(Sanction.until.is_(None), Sanction.until > now),
+            Sanction.author_id.in_(author_ids), in_force()
         )
     )
     for author_id, kind in rows:

@@ -21,7 +21,7 @@ def routes(app):
             yield method, path, contract.auth
 
 
-def call(user, client, method, path, token=None):
+def call(client, method, path, token=None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.open(path, method=method, json={}, headers=headers)
 
@@ -47,7 +47,7 @@ def test_role_matrix(house, site, alice, root, who):
 
         revoke_user(db.session, name="alice")
     for method, path, auth in routes(house):
-        status = call(None, client, method, path, token).status_code
+        status = call(client, method, path, token).status_code
         if auth == "site":
             assert status == 401, (method, path)  # a bearer token is no signature
         elif auth in ("moderator", "admin"):
