@@ -1164,6 +1164,7 @@ def _create_site(url: str, env: dict[str, str], callback_url: str) -> str:
     with app.app_context():
         upgrade(url)
         secret = add_site(db.session, slug=SLUG, callback_url=callback_url)[1]
+        db.session.commit()
         db.remove()
         db.engine.dispose()
     return secret

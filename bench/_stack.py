@@ -180,5 +180,6 @@ def prepare(database_url: str, callback_url: str) -> tuple[object, str]:
     with app.app_context():
         upgrade()
         secret = add_site(db.session, slug="bench", callback_url=callback_url)[1]
+        db.session.commit()
         db.remove()
     return app, secret

@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: settings, extensions, the scoring seam, blueprints, errors."""
+    """Build the app: settings, process resources, blueprints, the unit of work, errors."""
     app = Flask(__name__)
     register_config(app, config)
     register_extensions(app)
@@ -29,24 +29,31 @@ def register_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database, Celery, the seam and logging."""
-    from moderation.extensions import celery_init_app, db
+    """Process resources, built once: database, Redis, limits, Celery, jobs, model, rules."""
+    from moderation.classifier.service import init_models
+    from moderation.extensions import celery_init_app, db, init_redis
+    from moderation.jobs import init_jobs
     from moderation.limits import init_limits
     from moderation.logs import configure_logging
-    from moderation.scoring.seam import init_seam
+    from moderation.rules.store import init_rules
 
     configure_logging(app)
     db.init_app(app)
+    init_redis(app)
     init_limits(app)
     celery_init_app(app)
-    init_seam(app)
+    init_jobs(app)
+    models = init_models(app)
+    init_rules(app, thresholds_provider=models.named_thresholds)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Every HTTP area."""
+    """Every HTTP area; each view is a unit of work (the request owns the commit)."""
     from moderation.audit.views import bp as audit
     from moderation.authors.views import bp as authors
     from moderation.comments.views import bp as comments
+    from moderation.db import own_requests
+    from moderation.extensions import db
     from moderation.flags.views import bp as flags
     from moderation.ops.views import bp as ops
     from moderation.queue.views import bp as queue
@@ -55,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats):
         app.register_blueprint(blueprint)
+    own_requests(app, db)
 
 
 def register_errors(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 
 def _str(name: str, default: str) -> str:
@@ -15,6 +16,12 @@ def _int(name: str, default: int) -> int:
 
 def _float(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
+
+
+def _path(name: str, default: str) -> str:
+    # Relative paths are taken from the working directory, once, whether the code runs
+    # from a checkout or an installed wheel (never relative to the source files).
+    return str(Path(os.environ.get(name) or default).expanduser().absolute())
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -34,9 +41,11 @@ class Config:
         self.CELERY_BROKER_URL = _str("CELERY_BROKER_URL", "sqla+sqlite:///var/broker.sqlite")
         self.REDIS_URL = _str("REDIS_URL", "")
         # Where house rules and classifier models live.
-        self.RULES_DIR = _str("MODERATION_RULES_DIR", "rules")
+        self.RULES_DIR = _path("MODERATION_RULES_DIR", "rules")
         self.RULES_RELOAD_SECONDS = _float("MODERATION_RULES_RELOAD_SECONDS", 2.0)
-        self.MODELS_DIR = _str("MODERATION_MODELS_DIR", "models")
+        self.MODELS_DIR = _path("MODERATION_MODELS_DIR", "models")
+        # The public corpora ``moderation model train`` reads by default.
+        self.DATA_DIR = _path("MODERATION_DATA_DIR", "../shared/data")
         # Secrets: the key that encrypts site secrets at rest.
         self.SECRET_KEY = _str("MODERATION_SECRET_KEY", "")
         self.SECRET_KEY_FILE = _str("MODERATION_SECRET_KEY_FILE", "var/secret.key")

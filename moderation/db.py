@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -96,6 +98,18 @@ class Database:
             g.db_session = current_app.extensions["db"][1]()
         return g.db_session
 
+    def commit(self) -> None:
+        """Commit the current context's unit of work, then run its after-commit hooks."""
+        session = g.get("db_session")
+        if session is not None:
+            commit(session)
+
+    def rollback(self) -> None:
+        """Roll back the current context's unit of work."""
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
+
     def remove(self) -> None:
         """Close the current context's session (end of request or task)."""
         session = g.pop("db_session", None)
@@ -104,12 +118,17 @@ class Database:
 
 
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run ``callback`` after the session's current transaction commits via ``commit``."""
+    """Run ``callback`` once the session's current transaction has committed (never if not)."""
     session.info.setdefault("on_commit", []).append(callback)
 
 
 def commit(session: Session) -> None:
-    """Commit, then run the callbacks queued with ``on_commit`` (enqueue after commit)."""
+    """Commit, then run the ``on_commit`` callbacks: only units of work call this.
+
+    The owners are the request (``unit_of_work``), the base task class and the CLI
+    commands; services only flush. Callbacks run after the commit returned, outside
+    any transaction, so work they start (an inline task) opens its own.
+    """
     try:
         session.commit()
     except Exception:
@@ -123,3 +142,39 @@ def commit(session: Session) -> None:
 def _drop_on_commit(session: Session) -> None:
     # Work queued by a transaction that rolled back must never run.
     session.info.pop("on_commit", None)
+
+
+#: How many times a request's unit of work runs when it keeps losing unique-index races.
+REPLAYS = 3
+
+
+def unit_of_work(database: Database, view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a view so the request owns the transaction: commit once the view returned.
+
+    A view that raises commits nothing: the session is closed (rolled back) at the
+    end of the request, and the error handlers render the one error shape.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, REPLAYS + 1):
+            try:
+                response = view(*args, **kwargs)
+                database.commit()
+                return response
+            except IntegrityError:
+                # A unique index lost a race with a concurrent request (the same new
+                # comment, author or report): replay the whole unit of work, which
+                # then finds the winner's row. Anything else is not retried.
+                database.rollback()
+                if attempt == REPLAYS:
+                    raise
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def own_requests(app: Flask, database: Database) -> None:
+    """Make every registered view a unit of work (call after the blueprints)."""
+    for name, view in list(app.view_functions.items()):
+        app.view_functions[name] = unit_of_work(database, view)

@@ -75,6 +75,7 @@ def _site_secret(slug: str, callback_url: str) -> str:
 def demo_command(url: str, body: str, port: int) -> None:
     """Post a signed sample comment to the running service, print its decision and callback."""
     secret = _site_secret("demo", f"http://127.0.0.1:{port}/callback")
+    db.commit()  # the command is the unit of work
     inbox: queue.Queue[dict[str, Any]] = queue.Queue()
     server = _receiver(port, secret, inbox)
     payload = {**SAMPLE, "id": f"demo-{int(time.time() * 1000)}", "body": body}

@@ -9,6 +9,8 @@ from flask import Flask, Response, jsonify
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+import moderation.exceptions as domain
+
 log = logging.getLogger(__name__)
 
 # Werkzeug's HTTP errors mapped to our stable codes.
@@ -57,6 +59,31 @@ def error_response(error: ApiError) -> Response:
     return response
 
 
+#: Domain errors (``moderation/exceptions.py``) by HTTP status; the most specific class wins.
+_DOMAIN_STATUS: tuple[tuple[type[domain.DomainError], int], ...] = (
+    (domain.Invalid, 400),
+    (domain.Unauthenticated, 401),
+    (domain.Forbidden, 403),
+    (domain.NotFound, 404),
+    (domain.Conflict, 409),
+    (domain.TooLarge, 413),
+    (domain.RateLimited, 429),
+    (domain.Overloaded, 503),
+)
+
+
+def domain_status(exc: domain.DomainError) -> int:
+    """The HTTP status for a domain error (400 for an unmapped one)."""
+    return next((status for cls, status in _DOMAIN_STATUS if isinstance(exc, cls)), 400)
+
+
+def _domain_error(exc: domain.DomainError) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return error_response(
+        ApiError(domain_status(exc), exc.code, exc.message, fields=exc.fields, headers=headers)
+    )
+
+
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     code = _HTTP_CODES.get(status, "http_error")
@@ -87,6 +114,7 @@ def _unexpected(exc: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     """Route every error through the one shape."""
     app.register_error_handler(ApiError, error_response)
+    app.register_error_handler(domain.DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(InterfaceError, _database_down)

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+
+import redis
 from celery import Celery, Task
 from flask import Flask
 from kombu import Queue
+from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from moderation.db import Database
+from moderation.exceptions import Stale
+
+log = logging.getLogger(__name__)
 
 db = Database()
+
+#: Passing infrastructure faults: a task that meets one is retried with backoff (then the
+#: sweeper), never turned into a decision. Engine failures are not among them.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, redis.RedisError, BrokerError)
 
 
 def celery_init_app(app: Flask) -> Celery:
     """A Celery app whose tasks run inside the Flask app context (Flask's own pattern)."""
 
     class FlaskTask(Task):
-        # Database outages are retried with backoff; the sweeper is the last resort.
-        autoretry_for = (OperationalError, InterfaceError)
+        """Owns the unit of work: one transaction per task, committed when the body returns."""
+
+        autoretry_for = INFRASTRUCTURE_ERRORS
         retry_backoff = True
         retry_backoff_max = 60
         max_retries = 20
@@ -25,7 +37,13 @@ def celery_init_app(app: Flask) -> Celery:
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 try:
-                    return self.run(*args, **kwargs)
+                    result = self.run(*args, **kwargs)
+                    db.commit()
+                    return result
+                except Stale as exc:
+                    # Another writer moved the row on first: this work has nothing to do.
+                    log.info("task skipped: %s", exc, extra={"task": self.name})
+                    return None
                 finally:
                     db.remove()
 
@@ -71,6 +89,18 @@ def celery_settings(config: dict[str, object]) -> dict[str, object]:
         },
         "worker_hijack_root_logger": False,
     }
+
+
+def init_redis(app: Flask) -> None:
+    """Redis clients built once per app: ``redis`` (``REDIS_URL``) and ``broker_redis``."""
+    url, broker = app.config["REDIS_URL"], str(app.config["CELERY_BROKER_URL"])
+    app.extensions["redis"] = redis.Redis.from_url(url) if url else None
+    # The backlog check reads the broker's queue length; it must answer fast or not at all.
+    app.extensions["broker_redis"] = (
+        redis.Redis.from_url(broker, socket_timeout=0.5, socket_connect_timeout=0.5)
+        if broker.startswith(("redis://", "rediss://"))
+        else None
+    )
 
 
 def _transport_options(broker_url: str) -> dict[str, object]:

@@ -20,7 +20,9 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from sqlalchemy import func, select
 
-from moderation.errors import ApiError
+from moderation.comments.models import Comment
+from moderation.exceptions import Overloaded, RateLimited
+from moderation.extensions import db
 
 _BACKLOG_TTL = 1.0  # seconds a process trusts its last backlog reading
 _EXEMPT = "__rate_exempt__"
@@ -68,9 +70,7 @@ def check_site_rate(slug: str) -> None:
         if not limiter.limiter.hit(item, "site", slug):
             reset = limiter.limiter.get_window_stats(item, "site", slug).reset_time
             wait = max(1, int(reset - time.time()) + 1)
-            raise ApiError(
-                429, "rate_limited", f"Site over {item}.", headers={"Retry-After": str(wait)}
-            )
+            raise RateLimited(f"Site over {item}.", retry_after=wait)
 
 
 def backlog() -> int | None:
@@ -85,19 +85,10 @@ def backlog() -> int | None:
 
 
 def _read_backlog() -> int | None:
-    broker = current_app.config["CELERY_BROKER_URL"]
+    client: redis.Redis | None = current_app.extensions["broker_redis"]
     try:
-        if broker.startswith(("redis://", "rediss://")):
-            client = current_app.extensions.get("backlog_redis")
-            if client is None:
-                client = redis.Redis.from_url(
-                    broker, socket_timeout=0.5, socket_connect_timeout=0.5
-                )
-                current_app.extensions["backlog_redis"] = client
+        if client is not None:
             return int(client.llen("moderation"))
-        from moderation.comments.models import Comment
-        from moderation.extensions import db
-
         return db.session.scalar(select(func.count()).where(Comment.status == "pending")) or 0
     except (redis.RedisError, OSError):
         return None  # unknown: accept, the comment is stored and the sweeper catches up
@@ -110,9 +101,4 @@ def check_backpressure() -> None:
         return
     waiting = backlog()
     if waiting is not None and waiting > limit:
-        raise ApiError(
-            503,
-            "overloaded",
-            f"Scoring backlog is over {limit}; retry later.",
-            headers={"Retry-After": "5"},
-        )
+        raise Overloaded(f"Scoring backlog is over {limit}; retry later.", retry_after=5)

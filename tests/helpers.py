@@ -8,6 +8,15 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from flask import Flask, current_app
+
+import moderation.jobs as jobs
+from moderation.callbacks.models import Delivery
+from moderation.classifier.service import init_models
+from moderation.extensions import db
+from moderation.jobs import InlineDispatcher
+from moderation.rules.store import init_rules
+from moderation.scoring.sweeper import sweep
 from moderation.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from moderation.signing import signature_headers as sign_headers
 
@@ -127,3 +136,45 @@ class CallbackReceiver:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def deliver_now(delivery_id: str) -> str:
+    """Run the delivery task as a worker would (its own unit of work); the status after."""
+    jobs.send(jobs.DELIVER, delivery_id)
+    db.session.expire_all()
+    return db.session.get_one(Delivery, delivery_id).status
+
+
+class RecordingJobs:
+    """A dispatcher that holds work back, so a test can run it in any order."""
+
+    def __init__(self) -> None:
+        self.scored: list[tuple[int, int]] = []
+        self.delivered: list[str] = []
+
+    def send(self, name: str, args: list[object], countdown: float | None = None) -> None:
+        """Record instead of running."""
+        if name == jobs.SCORE:
+            self.scored.append((int(args[0]), int(args[1])))  # type: ignore[call-overload]
+        elif name == jobs.DELIVER:
+            self.delivered.append(str(args[0]))
+
+
+def score_now(comment_id: int, revision: int) -> None:
+    """Run the scoring task as a worker would, whatever dispatcher the app has."""
+    InlineDispatcher(current_app.extensions["celery"]).send(jobs.SCORE, [comment_id, revision])
+    db.session.expire_all()
+
+
+def reconfigure(app: Flask, **settings: Any) -> None:
+    """Change settings behind process resources and rebuild them, as a restart would."""
+    app.config.update(settings)
+    models = init_models(app)
+    init_rules(app, thresholds_provider=models.named_thresholds)
+
+
+def sweep_now() -> dict[str, int]:
+    """One sweep as the beat task runs it: its own unit of work, jobs sent after commit."""
+    counts = sweep(db.session)
+    db.commit()
+    return counts

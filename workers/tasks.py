@@ -1,28 +1,35 @@
-"""Celery tasks. Each takes ids and calls one service function; policy lives in the base task."""
+"""Celery tasks: each takes ids and calls services; the base task class commits (extensions.py)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from moderation.callbacks.service import attempt_delivery
+import moderation.jobs as jobs
+from moderation.callbacks.service import claim_delivery, send_delivery
 from moderation.extensions import db
 from moderation.scoring.pipeline import decide_comment
 from moderation.scoring.sweeper import sweep as sweep_service
 
 
-@shared_task(name="workers.score_comment")
+@shared_task(name=jobs.SCORE)
 def score_comment(comment_id: int, revision: int) -> None:
     """Score and decide one comment revision (a no-op if it moved on)."""
-    decide_comment(comment_id=comment_id, revision=revision)
+    decide_comment(db.session, comment_id=comment_id, revision=revision)
 
 
-@shared_task(name="workers.deliver_callback")
+@shared_task(name=jobs.DELIVER)
 def deliver_callback(delivery_id: str) -> None:
     """Attempt one decision callback."""
-    attempt_delivery(db.session, delivery_id=delivery_id)
+    delivery = claim_delivery(db.session, delivery_id=delivery_id)
+    if delivery is None:
+        return
+    # Two units of work: the lease is committed before the site is called, so no
+    # transaction stays open for the length of a POST; the attempt is the second.
+    db.commit()
+    send_delivery(db.session, delivery)
 
 
-@shared_task(name="workers.sweep")
+@shared_task(name=jobs.SWEEP)
 def sweep() -> None:
     """Re-enqueue lost work."""
-    sweep_service()
+    sweep_service(db.session)

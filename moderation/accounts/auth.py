@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from moderation.accounts.service import authenticate
-from moderation.errors import ApiError
+from moderation.exceptions import Forbidden, Unauthenticated
 from moderation.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,12 +27,12 @@ def require_role(role: str) -> Callable[[F], F]:
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise ApiError(401, "unauthorized", "A bearer token is required.")
+                raise Unauthenticated("A bearer token is required.")
             user = authenticate(db.session, token.strip())
             if user is None:
-                raise ApiError(401, "unauthorized", "Unknown or revoked token.")
+                raise Unauthenticated("Unknown or revoked token.")
             if user.role not in ALLOWED[role]:
-                raise ApiError(403, "forbidden", f"This needs the {role} role.")
+                raise Forbidden(f"This needs the {role} role.")
             g.user = user
             return view(*args, **kwargs)
 

@@ -24,6 +24,7 @@ def add(name: str, role: str) -> None:
         user, token = service.add_user(db.session, name=name, role=role)
     except service.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
+    db.commit()  # the command is the unit of work
     click.echo(json.dumps({"user": user.name, "role": user.role, "token": token}))
 
 
@@ -36,4 +37,5 @@ def revoke(name: str) -> None:
         user = service.revoke_user(db.session, name=name)
     except service.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
+    db.commit()
     click.echo(json.dumps({"user": user.name, "revoked": True}))

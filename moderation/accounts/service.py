@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.accounts.models import ROLES, User
-from moderation.db import commit, utcnow
+from moderation.db import utcnow
+from moderation.exceptions import Invalid
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """An account command was given bad input."""
 
 
@@ -34,7 +35,7 @@ def add_user(session: Session, *, name: str, role: str) -> tuple[User, str]:
     token = "mod_" + secrets.token_urlsafe(32)
     user = User(name=name, role=role, token_hash=hash_token(token))
     session.add(user)
-    commit(session)
+    session.flush()
     return user, token
 
 
@@ -44,7 +45,7 @@ def revoke_user(session: Session, *, name: str) -> User:
     if user is None:
         raise AccountError(f"No user {name!r}.")
     user.revoked_at = utcnow()
-    commit(session)
+    session.flush()
     return user
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
 from moderation.comments.models import STATUSES, Comment
-from moderation.db import commit, utcnow
-from moderation.errors import ApiError
+from moderation.db import utcnow
+from moderation.exceptions import NotFound
 from moderation.scoring.contracts import AuthorFacts
 
 
@@ -126,7 +126,7 @@ def find_author(session: Session, *, site_id: int, source: str, external_id: str
         )
     )
     if author is None:
-        raise ApiError(404, "not_found", f"No author {source}/{external_id}.")
+        raise NotFound(f"No author {source}/{external_id}.")
     return author
 
 
@@ -197,5 +197,5 @@ def add_sanction(
         author_id=author.id, kind=kind, until=until, reason=reason, created_by=actor
     )
     session.add(sanction)
-    commit(session)
+    session.flush()
     return sanction

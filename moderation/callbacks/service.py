@@ -15,10 +15,13 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+import moderation.jobs as jobs
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.callbacks.urls import CallbackUrlError, check_callback_url
-from moderation.db import commit, on_commit, utcnow
+from moderation.db import utcnow
 from moderation.signing import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from moderation.sites.models import Site
+from moderation.sites.service import valid_secrets
 
 if TYPE_CHECKING:
     from moderation.comments.models import Comment, Decision
@@ -44,8 +47,6 @@ def enqueue_delivery(
     session: Session, *, comment: Comment, decision: Decision, supersede: bool = True
 ) -> Delivery:
     """Write the callback for a decision; it is sent once the transaction commits."""
-    from moderation.scoring.seam import seam  # the seam imports services; import late
-
     if supersede:
         supersede_pending(session, comment_id=comment.id)
     delivery = Delivery(
@@ -66,8 +67,7 @@ def enqueue_delivery(
         next_attempt_at=utcnow(),
     )
     session.add(delivery)
-    delivery_id = delivery.id
-    on_commit(session, lambda: seam().deliver(delivery_id))
+    jobs.deliver(session, delivery.id)
     return delivery
 
 
@@ -77,28 +77,17 @@ def next_delay(attempts: int, first: float = FIRST_DELAY) -> float:
     return base * random.uniform(0.8, 1.2)
 
 
-def attempt_delivery(session: Session, *, delivery_id: str) -> str | None:
-    """Try to deliver one callback now; return its status afterwards (None if not ours to send)."""
+def claim_delivery(session: Session, *, delivery_id: str) -> Delivery | None:
+    """Lease a due delivery for one attempt (flushed); None if it is not ours to send now.
+
+    The caller commits the lease *before* calling the site, so no transaction stays
+    open across the POST and no other worker sends it meanwhile.
+    """
     delivery = session.get(Delivery, delivery_id)
     if delivery is None or delivery.status != "pending":
         return None
     if delivery.next_attempt_at > utcnow() + dt.timedelta(seconds=1):
         return None  # a duplicate message; the scheduled one will come
-    if not _claim(session, delivery):
-        return None
-    status_code, error, elapsed = _post(session, delivery)
-    _record(session, delivery, status_code, error, elapsed)
-    if delivery.status == "pending":
-        delay = (delivery.next_attempt_at - utcnow()).total_seconds()
-        if delay <= 300:  # longer waits are picked up by the sweeper
-            from moderation.scoring.seam import seam
-
-            seam().deliver(delivery.id, countdown=max(0.0, delay))
-    return delivery.status
-
-
-def _claim(session: Session, delivery: Delivery) -> bool:
-    # A lease: no other worker sends this delivery until the timeout has passed.
     lease = current_app.config["CALLBACK_TIMEOUT_SECONDS"] + 30
     claimed = session.execute(
         update(Delivery)
@@ -114,17 +103,23 @@ def _claim(session: Session, delivery: Delivery) -> bool:
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        return False
-    commit(session)
+        return None  # another worker leased it first
     session.refresh(delivery)
-    return True
+    return delivery
+
+
+def send_delivery(session: Session, delivery: Delivery) -> str:
+    """POST a leased delivery to its site and record the attempt (flushed); return its status."""
+    status_code, error, elapsed = _post(session, delivery)
+    _record(session, delivery, status_code, error, elapsed)
+    if delivery.status == "pending":
+        delay = (delivery.next_attempt_at - utcnow()).total_seconds()
+        if delay <= 300:  # longer waits are picked up by the sweeper
+            jobs.deliver(session, delivery.id, countdown=max(0.0, delay))
+    return delivery.status
 
 
 def _post(session: Session, delivery: Delivery) -> tuple[int | None, str | None, float]:
-    from moderation.sites.models import Site
-    from moderation.sites.service import valid_secrets
-
     site = session.get_one(Site, delivery.site_id)
     body = json.dumps(
         {
@@ -154,7 +149,15 @@ def _post(session: Session, delivery: Delivery) -> tuple[int | None, str | None,
             timeout=current_app.config["CALLBACK_TIMEOUT_SECONDS"],
             allow_redirects=False,
         )
-    except (requests.RequestException, CallbackUrlError) as exc:
+    except CallbackUrlError as exc:
+        log.warning(
+            "callback refused: %s (set MODERATION_ALLOW_PRIVATE_CALLBACKS=1 to allow private "
+            "and loopback addresses, for development only)",
+            exc,
+            extra={"delivery": delivery.id, "site": site.slug},
+        )
+        return None, f"{type(exc).__name__}: {exc}"[:500], _ms(started)
+    except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500], _ms(started)
     error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return response.status_code, error, _ms(started)
@@ -184,7 +187,6 @@ def _record(
         "callback attempt",
         extra={"delivery": delivery.id, "status_code": status_code, "error": error},
     )
-    commit(session)
 
 
 def due_deliveries(session: Session, *, grace_seconds: float = 30, limit: int = 500) -> list[str]:

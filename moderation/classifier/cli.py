@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 import click
-from flask import current_app, has_app_context
+from flask import current_app
 from flask.cli import with_appcontext
 
 from moderation.classifier import service
@@ -17,17 +17,14 @@ from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.decisions import export_decisions
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
+from moderation.extensions import db
 
 model_cli = click.Group("model", help="Train, evaluate, promote and run the comment classifier.")
 
-DEFAULT_DATA = service.REPO_ROOT.parent / "shared" / "data"
-
 
 def _models_dir(out: Path | None = None) -> Path:
-    if out is not None:
-        return out
-    configured = current_app.config.get("MODELS_DIR", "models") if has_app_context() else None
-    return service.models_dir(configured)
+    """``--out`` when given, else the app's ``MODELS_DIR``."""
+    return out if out is not None else Path(current_app.config["MODELS_DIR"])
 
 
 def _load(directory: Path, version: str | None) -> LinearModel:
@@ -41,10 +38,11 @@ def _load(directory: Path, version: str | None) -> LinearModel:
 
 
 @model_cli.command("score")
+@with_appcontext
 def score_command() -> None:
     """Score JSON lines {"id", "text"} from stdin; one JSON line out per line in, in order."""
     try:
-        model = service.current_model(_models_dir())
+        model = service.ModelStore(_models_dir()).current()
     except ModelIntegrityError as exc:
         raise click.ClickException(str(exc)) from exc
     if model is None:
@@ -61,12 +59,16 @@ def score_command() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
 @click.option("--decisions", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--seed", type=int, default=42, show_default=True)
+@with_appcontext
 def train_command(data: Path | None, out: Path | None, decisions: Path | None, seed: int) -> None:
     """Train a new model version from the shared corpora (progress on stderr)."""
     from moderation.classifier.train import TrainConfig, train_from_data
 
     folder = train_from_data(
-        data or DEFAULT_DATA, _models_dir(out), decisions, TrainConfig(seed=seed)
+        data or Path(current_app.config["DATA_DIR"]),
+        _models_dir(out),
+        decisions,
+        TrainConfig(seed=seed),
     )
     click.echo(f"trained {folder.name} in {folder}")
     click.echo(f"promote it with: moderation model promote {folder.name}")
@@ -75,6 +77,7 @@ def train_command(data: Path | None, out: Path | None, decisions: Path | None, s
 @model_cli.command("evaluate")
 @click.argument("version", required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
 def evaluate_command(version: str | None, out: Path | None) -> None:
     """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs."""
     directory = _models_dir(out)
@@ -91,6 +94,7 @@ def evaluate_command(version: str | None, out: Path | None) -> None:
 @model_cli.command("promote")
 @click.argument("version")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
 def promote_command(version: str, out: Path | None) -> None:
     """Make VERSION the active model (ACTIVE is rewritten atomically)."""
     directory = _models_dir(out)
@@ -103,6 +107,7 @@ def promote_command(version: str, out: Path | None) -> None:
 
 @model_cli.command("list")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
 def list_command(out: Path | None) -> None:
     """List installed versions; the active one is starred."""
     directory = _models_dir(out)
@@ -118,8 +123,6 @@ def list_command(out: Path | None) -> None:
 @with_appcontext
 def export_decisions_command(output: TextIO, since_days: int | None, audit_only: bool) -> None:
     """Write moderator decisions as labelled JSON lines for 'train --decisions'."""
-    from moderation.extensions import db
-
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=since_days) if since_days else None
     count = 0
     for row in export_decisions(db.session, since=since, audit_only=audit_only):

@@ -13,10 +13,11 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app
 
 from moderation.classifier import artifact
 from moderation.classifier.artifact import ModelIntegrityError
@@ -26,21 +27,7 @@ from moderation.text.language import detect_language
 log = logging.getLogger(__name__)
 
 ACTIVE = "ACTIVE"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_lock = threading.Lock()
-_loaded: dict[Path, LinearModel] = {}
-
-
-def models_dir(configured: str | os.PathLike[str] | None = None) -> Path:
-    """The models folder: ``configured``, else config ``MODELS_DIR``, else env, else ``models``.
-
-    A relative path is taken from the repository top, wherever the process started.
-    """
-    if configured is None and has_app_context():
-        configured = current_app.config.get("MODELS_DIR")
-    path = Path(configured or os.environ.get("MODERATION_MODELS_DIR") or "models")
-    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def check_version(version: str) -> str:
@@ -64,28 +51,58 @@ def load_version(directory: Path, version: str) -> LinearModel:
     return artifact.load(directory / check_version(version))
 
 
-def current_model(directory: Path | None = None) -> LinearModel | None:
-    """The active model (a ``Scorer``), None when none is installed.
+class ModelStore:
+    """The promoted model of one process, built once in ``create_app`` (``MODELS_DIR``)."""
 
-    Raises ``ModelIntegrityError`` for a tampered or foreign artifact.
-    """
-    directory = directory or models_dir()
-    version = active_version(directory)
-    if version is None:
-        return None
-    cached = _loaded.get(directory)
-    if cached is not None and cached.version == version:
-        return cached
-    with _lock:
-        cached = _loaded.get(directory)
-        if cached is not None and cached.version == version:
-            return cached
-        if not (directory / version / artifact.ARTIFACT).exists():
-            log.warning("models/%s names %s, which is not installed", ACTIVE, version)
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._loaded: LinearModel | None = None
+
+    def current(self) -> LinearModel | None:
+        """The active model (a ``Scorer``), None when none is installed.
+
+        Raises ``ModelIntegrityError`` for a tampered or foreign artifact.
+        """
+        version = active_version(self.directory)
+        if version is None:
             return None
-        model = load_version(directory, version)
-        _loaded[directory] = model
-        return model
+        loaded = self._loaded
+        if loaded is not None and loaded.version == version:
+            return loaded
+        with self._lock:
+            if self._loaded is not None and self._loaded.version == version:
+                return self._loaded
+            if not (self.directory / version / artifact.ARTIFACT).exists():
+                log.warning("models/%s names %s, which is not installed", ACTIVE, version)
+                return None
+            self._loaded = load_version(self.directory, version)
+            return self._loaded
+
+    def named_thresholds(self) -> Mapping[str, Collection[str]] | None:
+        """Named thresholds the promoted model offers (label -> names), None without a model."""
+        try:
+            model = self.current()
+        except ModelIntegrityError:
+            return None  # scoring reports the broken model; the rules must still load
+        if model is None:
+            return None
+        names: dict[str, set[str]] = {}
+        for language in ("fr", "en"):
+            for label, named in model.thresholds(language).items():
+                names.setdefault(label, set()).update(named)
+        return names
+
+
+def init_models(app: Flask) -> ModelStore:
+    """Build the app's model store (``MODELS_DIR``, already absolute in the config)."""
+    store = app.extensions["models"] = ModelStore(app.config["MODELS_DIR"])
+    return store
+
+
+def model_store() -> ModelStore:
+    """The current app's model store."""
+    return current_app.extensions["models"]
 
 
 def promote(directory: Path, version: str) -> LinearModel:

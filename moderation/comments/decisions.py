@@ -1,4 +1,9 @@
-"""Writing a decision: one compare-and-set on the comment, then record, audit and callback."""
+"""Writing a decision: one compare-and-set on the comment, then its side effects.
+
+``set_status`` is the guard; ``record_decision`` writes what follows from it (the queue,
+the decision row, the author's counters, the audit event, the callback outbox). Both
+only flush: the caller's unit of work (a request or a task) commits them together.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from moderation.authors.service import move_status
 from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
-from moderation.db import commit, utcnow
+from moderation.db import utcnow
+from moderation.exceptions import Stale
 from moderation.queue.items import open_item, withdraw_items
 
 STATUS_FOR_ACTION = {"approve": "approved", "reject": "rejected", "review": "queued"}
@@ -29,21 +35,52 @@ def apply_decision(
     queue: str | None = None,
     priority: int = 0,
     language: str | None = None,
-) -> Decision | None:
-    """Decide ``revision`` if the comment is still in ``expected_status``; None if it moved on.
-
-    The conditional UPDATE is the guard on every backend: a newer revision, a
-    deletion, or a moderator's decision committed first makes it match no row,
-    so an automatic decision can never overwrite a human one.
-    """
+) -> Decision:
+    """Decide ``revision`` if the comment is still in ``expected_status``, else raise ``Stale``."""
     action = record["action"]
-    status = STATUS_FOR_ACTION[action]
     queue = queue if queue is not None else ("pending" if action == "review" else None)
+    # Only a comment already decided once (or queued) can have an open item or an unsent
+    # callback; a first automatic decision skips those statements. Read before the CAS.
+    first = expected_status == "pending" and comment.queue is None
+    set_status(
+        session,
+        comment=comment,
+        revision=revision,
+        expected_status=expected_status,
+        values=_values(STATUS_FOR_ACTION[action], queue, priority, language),
+    )
+    return record_decision(
+        session,
+        comment=comment,
+        revision=revision,
+        record=record,
+        previous_status=expected_status,
+        first=first,
+    )
+
+
+def _values(status: str, queue: str | None, priority: int, language: str | None) -> dict[str, Any]:
     now = utcnow()
     values: dict[str, Any] = {"status": status, "queue": queue, "priority": priority}
     values.update(decided_at=now, updated_at=now)
     if language:
         values["language"] = language
+    return values
+
+
+def set_status(
+    session: Session,
+    *,
+    comment: Comment,
+    revision: int,
+    expected_status: str,
+    values: dict[str, Any],
+) -> None:
+    """The compare-and-set: ``Stale`` when a newer revision, a deletion or a decision came first.
+
+    The conditional UPDATE is the guard on every backend: whatever committed first makes
+    it match no row, so an automatic decision can never overwrite a human one.
+    """
     moved = session.execute(
         update(Comment)
         .where(
@@ -55,46 +92,51 @@ def apply_decision(
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        return None
-    # Only a comment already decided once (or queued) can have an open item or an
-    # unsent callback; a first automatic decision skips those statements.
-    first = expected_status == "pending" and comment.queue is None
+        raise Stale(
+            f"Comment {comment.external_id!r} changed; revision {revision} was not decided."
+        )
     for key, value in values.items():  # what the UPDATE wrote, without re-reading it
         set_committed_value(comment, key, value)
-    if queue:
+
+
+def record_decision(
+    session: Session,
+    *,
+    comment: Comment,
+    revision: int,
+    record: dict[str, Any],
+    previous_status: str,
+    first: bool,
+) -> Decision:
+    """Everything a decision implies once its compare-and-set has won (``first``: nothing open)."""
+    status = comment.status
+    if comment.queue:
         reasons = [record.get("reason") or "review", *record.get("labels", [])]
         open_item(
             session,
             comment=comment,
-            queue=queue,
-            priority=priority,
+            queue=comment.queue,
+            priority=comment.priority,
             reasons=reasons,
             replace=not first,
         )
     elif not first:
         withdraw_items(session, comment_id=comment.id)
     decision = _add_decision(session, comment, revision, status, record)
-    move_status(session, author_id=comment.author_id, old=expected_status, new=status)
+    move_status(session, author_id=comment.author_id, old=previous_status, new=status)
     record_event(
         session,
         comment,
         "decided",
         actor=record["decided_by"],
         reason=record.get("reason"),
-        action=action,
+        action=record["action"],
         status=status,
         ruleset_version=record.get("ruleset_version"),
         model_version=record.get("model_version"),
         note=record.get("note"),
     )
     enqueue_delivery(session, comment=comment, decision=decision, supersede=not first)
-    try:
-        commit(session)
-    except IntegrityError:
-        # Another worker wrote the automatic decision for this revision first.
-        session.rollback()
-        return None
     return decision
 
 
@@ -114,5 +156,9 @@ def _add_decision(
         decided_at=utcnow(),
     )
     session.add(decision)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # The unique index: another worker wrote the automatic decision for this revision.
+        raise Stale(f"Revision {revision} of {comment.external_id!r} is decided already.") from exc
     return decision

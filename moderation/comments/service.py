@@ -9,17 +9,16 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import moderation.jobs as jobs
 from moderation.authors.service import move_status, upsert_author
 from moderation.callbacks.service import supersede_pending
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
-from moderation.db import commit, on_commit, utcnow
-from moderation.errors import ApiError
+from moderation.db import utcnow
+from moderation.exceptions import Conflict, NotFound, TooLarge
 from moderation.queue.items import withdraw_items
-from moderation.scoring.seam import seam
 from moderation.sites.models import Site
 from moderation.text.html import body_to_text
 
@@ -36,18 +35,18 @@ def body_fingerprint(text: str) -> str:
 
 
 def find_comment(session: Session, site: Site, external_id: str, *, lock: bool = False) -> Comment:
-    """The site's comment, or ``ApiError`` 404."""
+    """The site's comment, or ``NotFound``."""
     query = select(Comment).where(Comment.site_id == site.id, Comment.external_id == external_id)
     comment = session.scalar(query.with_for_update() if lock else query)
     if comment is None:
-        raise ApiError(404, "not_found", f"No comment {external_id!r} on site {site.slug!r}.")
+        raise NotFound(f"No comment {external_id!r} on site {site.slug!r}.")
     return comment
 
 
 def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tuple[Comment, bool]:
     """Store a new comment or revision; return it and whether anything new was stored."""
     limit = current_app.config["MAX_TEXT_CHARS"]
-    too_long = ApiError(413, "text_too_long", f"Comment text is over {limit} characters.")
+    too_long = TooLarge(f"Comment text is over {limit} characters.", code="text_too_long")
     # The limit is on the text readers see; HTML markup may add up to three times as
     # much again. The raw check comes first so oversize markup is never parsed.
     if len(data["body"]) > limit * 4:
@@ -56,16 +55,10 @@ def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tu
     if len(text) > limit:
         raise too_long
     content_hash = _sha256(data["body_format"] + "\x00" + data["body"])
-    for attempt in range(3):
-        try:
-            return _store(session, site, data, text, links, content_hash)
-        except IntegrityError:
-            # Two requests for the same new comment (or author) raced; the
-            # loser sees the winner's row on the next pass.
-            session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    # Two requests for the same new comment (or author) may race: the loser's flush
+    # raises IntegrityError and the request replays its unit of work (db.unit_of_work),
+    # then sees the winner's row.
+    return _store(session, site, data, text, links, content_hash)
 
 
 def _store(
@@ -81,7 +74,7 @@ def _store(
     if comment is None:
         comment = _new_comment(session, site, data, text)
     elif comment.status == "deleted":
-        raise ApiError(409, "comment_deleted", "This comment was deleted; it cannot be revised.")
+        raise Conflict("This comment was deleted; it cannot be revised.", code="comment_deleted")
     elif _known_content(session, comment, content_hash):
         return comment, False  # a replay, or a late retry of an older revision
     else:
@@ -103,13 +96,9 @@ def _store(
     if comment.revision > 1:  # a new comment got both at construction: no extra UPDATE
         comment.body_hash = body_fingerprint(text)
         comment.scoring_enqueued_at = utcnow()
-    on_commit(session, _scorer(comment.id, comment.revision))
-    commit(session)
+    session.flush()
+    jobs.score(session, comment.id, comment.revision)
     return comment, True
-
-
-def _scorer(comment_id: int, revision: int) -> Any:
-    return lambda: seam().score(comment_id, revision)
 
 
 def _new_comment(session: Session, site: Site, data: dict[str, Any], text: str) -> Comment:
@@ -159,7 +148,6 @@ def delete_comment(session: Session, *, site: Site, external_id: str) -> Comment
         supersede_pending(session, comment_id=comment.id)
         withdraw_items(session, comment_id=comment.id)
         record_event(session, comment, "deleted", actor="site")
-        commit(session)
     return comment
 
 

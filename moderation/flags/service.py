@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author
 from moderation.authors.service import active_sanctions, trust_level
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment
-from moderation.db import commit
 from moderation.flags.models import Flag
 from moderation.queue.items import open_item
 from moderation.queue.models import ReviewItem
@@ -110,13 +108,8 @@ def add_flag(
         total=total,
     )
     _maybe_report(session, comment, total)
-    try:
-        commit(session)
-    except IntegrityError:  # the same reporter's report raced itself
-        session.rollback()
-        found = _existing(session, comment.id, source, reporter_id)
-        assert found is not None
-        return found, False
+    # The same reporter's report racing itself fails the unique index at flush; the
+    # request replays its unit of work and then finds this one (db.unit_of_work).
     return flag, True
 
 

@@ -17,10 +17,12 @@ from moderation.comments.audit import record_event
 from moderation.comments.decisions import apply_decision
 from moderation.comments.models import Comment
 from moderation.comments.service import current_decision
-from moderation.db import commit, utcnow
-from moderation.errors import ApiError
+from moderation.db import utcnow
+from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
 from moderation.queue.models import ReviewItem
+from moderation.rules.problems import RulesUnavailable
+from moderation.rules.store import rules_store
 
 #: The largest value of the INTEGER columns (ids, priority) on every backend.
 MAX_INT = 2**31 - 1
@@ -66,9 +68,7 @@ def _after(cursor: str) -> Any:
         if created_at.tzinfo is None or max(abs(priority), abs(item_id)) > MAX_INT:
             raise ValueError(cursor)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise ApiError(
-            400, "validation_error", "Invalid cursor.", fields={"cursor": ["Invalid cursor."]}
-        ) from exc
+        raise Invalid("Invalid cursor.", fields={"cursor": ["Invalid cursor."]}) from exc
     same_priority_later = and_(
         ReviewItem.priority == priority,
         or_(
@@ -83,7 +83,7 @@ def get_item(session: Session, item_id: int) -> ReviewItem:
     """The item, or 404."""
     item = session.get(ReviewItem, item_id)
     if item is None:
-        raise ApiError(404, "not_found", f"No queue item {item_id}.")
+        raise NotFound(f"No queue item {item_id}.")
     return item
 
 
@@ -107,13 +107,11 @@ def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id)
     record_event(
         session, comment, "claimed", actor=f"moderator:{user.name}", until=expires.isoformat()
     )
-    commit(session)
     session.refresh(item)
     return item
 
@@ -131,11 +129,9 @@ def release(session: Session, *, item_id: int, user: User) -> ReviewItem:
         .execution_options(synchronize_session=False)
     )
     if freed.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id)
     record_event(session, comment, "released", actor=f"moderator:{user.name}")
-    commit(session)
     session.refresh(item)
     return item
 
@@ -146,7 +142,7 @@ def resolve(
     """Decide an item: exactly one of two concurrent moderators wins, the other gets 409."""
     if reason and reason not in allowed_reasons(current_app.config["REASON_CODES"]):
         message = "Unknown reason code."
-        raise ApiError(400, "validation_error", message, fields={"reason": [message]})
+        raise Invalid(message, fields={"reason": [message]})
     item = get_item(session, item_id)
     now = utcnow()
     done = session.execute(
@@ -162,20 +158,20 @@ def resolve(
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id, populate_existing=True)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
     record = _moderator_record(session, comment, user, action, reason, note)
-    decided = apply_decision(
-        session,
-        comment=comment,
-        revision=item.revision,
-        expected_status=comment.status,
-        record=record,
-    )
-    if decided is None:  # the comment moved on (new revision, deletion) in between
-        raise ApiError(409, "conflict", "The comment changed while it was being resolved.")
+    try:
+        apply_decision(
+            session,
+            comment=comment,
+            revision=item.revision,
+            expected_status=comment.status,
+            record=record,
+        )
+    except Stale as exc:  # the comment moved on (new revision, deletion) in between
+        raise Stale("The comment changed while it was being resolved.") from exc
     session.refresh(item)
     return item
 
@@ -212,20 +208,18 @@ _EVIDENCE = (
 )
 
 
-def _conflict(session: Session, item_id: int) -> ApiError:
+def _conflict(session: Session, item_id: int) -> NotFound | Conflict:
+    # The guarded UPDATE matched nothing, so nothing changed: say why from a fresh read.
     item = session.get(ReviewItem, item_id, populate_existing=True)
     if item is None:
-        return ApiError(404, "not_found", f"No queue item {item_id}.")
+        return NotFound(f"No queue item {item_id}.")
     if item.status != "open":
-        return ApiError(409, "conflict", f"Item {item_id} is already {item.status}.")
-    return ApiError(409, "conflict", f"Item {item_id} is claimed by {item.claimed_by}.")
+        return Conflict(f"Item {item_id} is already {item.status}.")
+    return Conflict(f"Item {item_id} is claimed by {item.claimed_by}.")
 
 
 def allowed_reasons(configured: tuple[str, ...]) -> set[str]:
     """Reason codes moderators may give: the configured list and every house-rule reason."""
-    from moderation.rules.problems import RulesUnavailable
-    from moderation.rules.store import rules_store
-
     reasons = set(configured)
     with contextlib.suppress(RulesUnavailable):  # no live ruleset: the configured codes only
         reasons.update(r.reason for r in rules_store().get().rules if r.reason)

@@ -271,3 +271,13 @@ def caps_ratio(body: str) -> float:
 def window_key(kind: str, within: timedelta) -> tuple[str, float]:
     """Memo key of a history count, shared by rules asking for the same window."""
     return (kind, within.total_seconds())
+
+
+def history_keys(condition: Condition) -> frozenset[Any]:
+    """Memo keys of every history look-up under ``condition`` (fetched before evaluation)."""
+    if isinstance(condition, Memo):
+        return frozenset([condition.key]) if condition.cost == HISTORY else frozenset()
+    if isinstance(condition, Not):
+        return history_keys(condition.child)
+    children: Sequence[Condition] = getattr(condition, "children", ())
+    return frozenset().union(*(history_keys(c) for c in children))

@@ -6,12 +6,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from moderation.rules.conditions import Condition, Context
+from moderation.rules.conditions import Condition, Context, history_keys
 from moderation.rules.matching import TermIndex
 from moderation.scoring.contracts import (
     SEVERITY,
     Action,
     CommentFacts,
+    HistoryNeed,
     RuleAction,
     RuleHit,
     RulesVerdict,
@@ -70,6 +71,9 @@ class Ruleset:
 
     def __post_init__(self) -> None:
         self._active = tuple(r for r in self.rules if r.enabled)
+        self.history_needs: frozenset[HistoryNeed] = frozenset().union(
+            *(history_keys(r.condition) for r in self._active)
+        )
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

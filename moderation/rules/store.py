@@ -134,28 +134,16 @@ def _iso(at: datetime | None) -> str | None:
     return at.isoformat().replace("+00:00", "Z") if at else None
 
 
-def model_thresholds() -> Mapping[str, Collection[str]] | None:
-    """Named thresholds the promoted model offers (label -> names), None without a model."""
-    from moderation.scoring import engines
-
-    scorer = engines.current_scorer()
-    if scorer is None:
-        return None
-    names: dict[str, set[str]] = {}
-    for language in ("fr", "en"):
-        for label, named in scorer.thresholds(language).items():
-            names.setdefault(label, set()).update(named)
-    return names
-
-
-def rules_store(app: Flask | None = None) -> RulesStore:
-    """This process's store for the app (``RULES_DIR``, ``RULES_RELOAD_SECONDS``)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    store: RulesStore | None = app.extensions.get("rules_store")
-    if store is None:
-        store = app.extensions["rules_store"] = RulesStore(
-            app.config.get("RULES_DIR", "rules"),
-            thresholds_provider=model_thresholds,
-            reload_seconds=float(app.config.get("RULES_RELOAD_SECONDS", 2.0)),
-        )
+def init_rules(app: Flask, thresholds_provider: ThresholdsProvider) -> RulesStore:
+    """Build the app's rules store (``RULES_DIR``, ``RULES_RELOAD_SECONDS``) once."""
+    store = app.extensions["rules"] = RulesStore(
+        app.config["RULES_DIR"],
+        thresholds_provider=thresholds_provider,
+        reload_seconds=float(app.config["RULES_RELOAD_SECONDS"]),
+    )
     return store
+
+
+def rules_store() -> RulesStore:
+    """The current app's rules store."""
+    return current_app.extensions["rules"]

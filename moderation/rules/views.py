@@ -7,12 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from moderation.accounts.auth import require_role
 from moderation.api import endpoint, load, read_json
+from moderation.classifier.service import model_store
 from moderation.errors import ApiError
 from moderation.extensions import db
 from moderation.rules import service
 from moderation.rules.problems import RulesetInvalid
 from moderation.rules.schema import parse_duration
-from moderation.rules.store import model_thresholds, rules_store
+from moderation.rules.store import rules_store
 
 bp = Blueprint("rules", __name__, url_prefix="/v1/rules")
 
@@ -80,7 +81,7 @@ def check_rules() -> tuple[Response, int]:
     """``valid: false`` with ``errors`` when the candidate would be refused."""
     data = load(check_schema, read_json(request))
     result = service.check_files(
-        files=data["files"], lists=data["lists"], known_thresholds=model_thresholds()
+        files=data["files"], lists=data["lists"], known_thresholds=model_store().named_thresholds()
     )
     return jsonify(result), 200
 
@@ -101,8 +102,8 @@ def backtest_rules() -> tuple[Response, int]:
         ruleset = service.candidate(
             files=data["files"],
             lists=data["lists"],
-            directory=current_app.config.get("RULES_DIR", "rules"),
-            known_thresholds=model_thresholds(),
+            directory=current_app.config["RULES_DIR"],
+            known_thresholds=model_store().named_thresholds(),
         )
         result = service.backtest_files(
             session=db.session,

@@ -7,6 +7,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from moderation.extensions import db
 from moderation.scoring.sweeper import sweep
 
 pipeline_cli = click.Group("pipeline", help="The scoring pipeline.")
@@ -16,4 +17,6 @@ pipeline_cli = click.Group("pipeline", help="The scoring pipeline.")
 @with_appcontext
 def sweep_command() -> None:
     """Re-enqueue comments left pending and callbacks overdue."""
-    click.echo(json.dumps(sweep()))
+    counts = sweep(db.session)
+    db.commit()  # the command is the unit of work; the jobs start after it
+    click.echo(json.dumps(counts))

@@ -3,8 +3,10 @@
 The pipeline builds a ``CommentFacts`` for one comment revision, asks the
 classifier (a ``Scorer``) for a ``ModelOutput``, then asks the rules engine for a
 ``RulesVerdict``. Neither engine touches the database or Flask: everything they
-may look at is in these types, and history is fetched lazily through
-``HistoryFacts`` so rules that never ask for it cost nothing.
+may look at is in these types. History is fetched *before* evaluation (the
+ruleset says which look-ups it needs in ``history_needs``) into a
+``HistorySnapshot``, so a database fault can never happen inside an engine and be
+mistaken for the engine's own failure.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class AuthorFacts:
 
 
 class HistoryFacts(Protocol):
-    """Lazy access to stored history; each call may hit the database or Redis."""
+    """What rules may ask of stored history (answered from a ``HistorySnapshot``)."""
 
     def same_body_count(self, within: timedelta) -> int:
         """Other comments with the same normalised body, by anyone, within the window."""
@@ -83,6 +85,30 @@ class HistoryFacts(Protocol):
     def flags_weight(self) -> float:
         """Weighted reader reports on this comment."""
         ...
+
+
+#: A history look-up a ruleset needs: ``"flags"`` or ``(kind, window seconds)`` with kind
+#: ``same_body_within`` or ``author_rate`` (the rules engine's memo keys).
+HistoryNeed = str | tuple[str, float]
+
+
+@dataclass(frozen=True)
+class HistorySnapshot:
+    """History fetched before evaluation; asking for a look-up not fetched fails loudly."""
+
+    counts: Mapping[HistoryNeed, float] = field(default_factory=dict)
+
+    def same_body_count(self, within: timedelta) -> int:
+        """The prefetched count for this window."""
+        return int(self.counts[("same_body_within", within.total_seconds())])
+
+    def author_comment_count(self, within: timedelta) -> int:
+        """The prefetched count for this window."""
+        return int(self.counts[("author_rate", within.total_seconds())])
+
+    def flags_weight(self) -> float:
+        """The prefetched weight."""
+        return float(self.counts["flags"])
 
 
 class NoHistory:
@@ -160,6 +186,8 @@ class RulesEngine(Protocol):
     """A loaded, validated ruleset."""
 
     version: str
+    #: The history look-ups its rules may make; the pipeline fetches them first.
+    history_needs: frozenset[HistoryNeed]
 
     def evaluate(self, facts: CommentFacts) -> RulesVerdict:
         """Decide one comment."""

@@ -1,53 +1,70 @@
-"""``HistoryFacts`` backed by the database: indexed counts, computed only when a rule asks."""
+"""History facts fetched before the rules run: every look-up a ruleset needs, in one query.
+
+The rules engine is pure: it reads a ``HistorySnapshot``. Fetching happens here, in
+the pipeline's unit of work, so a database fault raises to the task's retry policy
+and is never mistaken for a failure of the rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment
 from moderation.db import utcnow
+from moderation.flags.models import Flag
+from moderation.flags.service import LOW_STANDING_CAP
+from moderation.scoring.contracts import HistoryNeed, HistorySnapshot
 
 
-class DatabaseHistory:
-    """History of one comment, counted with the ``(body_hash|author_id, received_at)`` indexes."""
+def fetch_history(
+    session: Session, comment: Comment, needs: Iterable[HistoryNeed]
+) -> HistorySnapshot:
+    """Answer every look-up in ``needs`` for ``comment`` with one SELECT (none when empty)."""
+    needs = sorted(set(needs), key=str)
+    if not needs:
+        return HistorySnapshot()
+    now = utcnow()
+    row = session.execute(select(*(_lookup(comment, need, now) for need in needs))).one()
+    counts = {need: float(value or 0) for need, value in zip(needs, row, strict=True)}
+    if "flags" in counts:
+        counts["flags"] = round(counts["flags"], 3)  # as flags_weight() reports it
+    return HistorySnapshot(counts)
 
-    def __init__(self, session: Session, comment: Comment) -> None:
-        self.session, self.comment = session, comment
 
-    def same_body_count(self, within: dt.timedelta) -> int:
-        """Other comments on the site with the same body in the window."""
-        since = utcnow() - within
-        return (
-            self.session.scalar(
-                select(func.count())
-                .select_from(Comment)
-                .where(
-                    Comment.body_hash == self.comment.body_hash,
-                    Comment.received_at >= since,
-                    Comment.site_id == self.comment.site_id,
-                    Comment.id != self.comment.id,
-                )
-            )
-            or 0
-        )
+def _lookup(comment: Comment, need: HistoryNeed, now: dt.datetime) -> ColumnElement[Any]:
+    if isinstance(need, str):  # "flags", the only look-up without a window
+        return _flags_weight(comment.id)
+    kind, seconds = need
+    since = now - dt.timedelta(seconds=seconds)
+    if kind == "same_body_within":
+        # Other comments on the site with the same body (the body_hash index).
+        where = [
+            Comment.body_hash == comment.body_hash,
+            Comment.site_id == comment.site_id,
+            Comment.id != comment.id,
+        ]
+    elif kind == "author_rate":
+        # Comments by this author, this one included (the author_id index).
+        where = [Comment.author_id == comment.author_id]
+    else:
+        raise ValueError(f"unknown history look-up {need!r}")
+    counted = select(func.count()).select_from(Comment).where(*where, Comment.received_at >= since)
+    return counted.scalar_subquery()
 
-    def author_comment_count(self, within: dt.timedelta) -> int:
-        """Comments by this author in the window, this one included."""
-        since = utcnow() - within
-        return (
-            self.session.scalar(
-                select(func.count())
-                .select_from(Comment)
-                .where(Comment.author_id == self.comment.author_id, Comment.received_at >= since)
-            )
-            or 0
-        )
 
-    def flags_weight(self) -> float:
-        """Weighted reader reports on this comment."""
-        from moderation.flags.service import flags_weight
-
-        return flags_weight(self.session, self.comment.id)
+def _flags_weight(comment_id: int) -> ColumnElement[Any]:
+    # As flags.service.flags_weight: low-standing reporters count together for at most the cap.
+    trusted = select(func.coalesce(func.sum(Flag.weight), 0.0)).where(
+        Flag.comment_id == comment_id, Flag.low_standing.is_(False)
+    )
+    low = select(func.coalesce(func.sum(Flag.weight), 0.0)).where(
+        Flag.comment_id == comment_id, Flag.low_standing.is_(True)
+    )
+    low_total = low.scalar_subquery()
+    capped = case((low_total < LOW_STANDING_CAP, low_total), else_=literal(LOW_STANDING_CAP))
+    return trusted.scalar_subquery() + capped

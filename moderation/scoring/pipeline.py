@@ -1,22 +1,31 @@
-"""The scoring pipeline: normalise → detect language → classify → rules → decide."""
+"""The scoring pipeline: facts (database) → language → classifier → rules → sanctions → decide.
+
+All database reads happen before the engines run and all writes after, in the
+task's unit of work; the engines in between are pure. So an infrastructure fault
+raises to the task's retry policy, and only a failure of the rules or the model
+themselves sends a comment to review as ``scoring_error`` (SPEC §8).
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author
 from moderation.authors.service import author_facts
 from moderation.comments.decisions import apply_decision
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.db import utcnow
-from moderation.extensions import db
+from moderation.extensions import INFRASTRUCTURE_ERRORS
+from moderation.rules.problems import RulesUnavailable
 from moderation.scoring import engines
-from moderation.scoring.contracts import CommentFacts, ModelOutput, RulesVerdict
-from moderation.scoring.history import DatabaseHistory
+from moderation.scoring.contracts import CommentFacts, ModelOutput, RulesEngine, RulesVerdict
+from moderation.scoring.history import fetch_history
+from moderation.scoring.sanctions import enforce_sanctions
 from moderation.text.language import detect_language
 
 log = logging.getLogger(__name__)
@@ -31,9 +40,8 @@ class Outcome:
     language: str
 
 
-def decide_comment(*, comment_id: int, revision: int) -> Decision | None:
-    """Score and decide one revision; a no-op if it is no longer the pending one."""
-    session = db.session
+def decide_comment(session: Session, *, comment_id: int, revision: int) -> Decision | None:
+    """Score and decide one revision (flushed); None if it is no longer the pending one."""
     comment = session.get(Comment, comment_id)
     if comment is None or comment.revision != revision or comment.status != "pending":
         return None
@@ -44,8 +52,9 @@ def decide_comment(*, comment_id: int, revision: int) -> Decision | None:
     )
     if stored is None:
         return None
-    facts = build_facts(comment, stored, session.get_one(Author, comment.author_id))
-    outcome = evaluate(facts, language_hint=stored.payload.get("language"))
+    ruleset = _live_rules()
+    facts = build_facts(session, comment, stored, ruleset)
+    outcome = evaluate(facts, ruleset, language_hint=stored.payload.get("language"))
     decision = apply_decision(
         session,
         comment=comment,
@@ -55,43 +64,64 @@ def decide_comment(*, comment_id: int, revision: int) -> Decision | None:
         priority=outcome.priority,
         language=outcome.language,
     )
-    log.info("comment decided" if decision else "decision skipped", extra={"comment": comment_id})
+    log.info("comment decided", extra={"comment": comment_id, "action": decision.action})
     return decision
 
 
-def build_facts(comment: Comment, stored: CommentRevision, author: Author) -> CommentFacts:
-    """Everything the rules may look at, with history fetched lazily from the database."""
+def _live_rules() -> RulesEngine | None:
+    """The live ruleset; None when the rules engine cannot give one (decided as scoring_error)."""
+    try:
+        return engines.current_rules()
+    except INFRASTRUCTURE_ERRORS:
+        raise
+    except Exception:  # no live ruleset, or the store itself failed: the rules' failure
+        log.exception("no live ruleset; holding the comment for review")
+        return None
+
+
+def build_facts(
+    session: Session, comment: Comment, stored: CommentRevision, ruleset: RulesEngine | None
+) -> CommentFacts:
+    """Everything the rules may look at, history included, read from the database now."""
     article = comment.article or {}
+    needs = ruleset.history_needs if ruleset is not None else frozenset()
     return CommentFacts(
         body=stored.body_text,
         links=tuple(stored.links or ()),
-        author=author_facts(db.session, author),
+        author=author_facts(session, session.get_one(Author, comment.author_id)),
         article_section=article.get("section"),
         article_tags=tuple(article.get("tags") or ()),
         is_reply=comment.parent_id is not None,
         revision=comment.revision,
-        history=DatabaseHistory(db.session, comment),
+        history=fetch_history(session, comment, needs),
     )
 
 
-def evaluate(facts: CommentFacts, *, language_hint: str | None = None) -> Outcome:
-    """Run the stages; any failure sends the comment to review, never to approval."""
+def evaluate(
+    facts: CommentFacts, ruleset: RulesEngine | None, *, language_hint: str | None = None
+) -> Outcome:
+    """Run the pure stages; a failure of the model or the rules holds the comment for review."""
     language = detect_language(facts.body, language_hint)
     record: dict[str, Any] = {"decided_by": "auto", "language": language}
     try:
+        if ruleset is None:
+            raise RulesUnavailable("no live ruleset")
         model_output, model_version, thresholds = _classify(facts.body, language)
-        record["model_version"] = model_version
-        facts = _with(facts, language, model_output, thresholds)
-        ruleset = engines.current_rules()
-        record["ruleset_version"] = ruleset.version
-        verdict = ruleset.evaluate(facts)
-    except Exception as exc:
+        record.update(model_version=model_version, ruleset_version=ruleset.version)
+        verdict = ruleset.evaluate(_with(facts, language, model_output, thresholds))
+    except INFRASTRUCTURE_ERRORS:
+        raise  # never the engines' fault: the task retries
+    except Exception as exc:  # the engines do no I/O: whatever else they raise is theirs
         log.exception("scoring failed; holding the comment for review")
         record.update(action="review", reason="scoring_error", error=type(exc).__name__)
         record.update(rules=[], labels=[], scores={}, explanations={}, decided_at=_now())
-        return Outcome(record=record, priority=0, language=language)
+        return _sanctioned(Outcome(record=record, priority=0, language=language), facts)
     record.update(_verdict_record(verdict, model_output))
-    return Outcome(record=record, priority=verdict.priority, language=language)
+    return _sanctioned(Outcome(record, verdict.priority, language), facts)
+
+
+def _sanctioned(outcome: Outcome, facts: CommentFacts) -> Outcome:
+    return replace(outcome, record=enforce_sanctions(outcome.record, facts.author))
 
 
 def _classify(text: str, language: str) -> tuple[ModelOutput | None, str | None, Any]:
@@ -104,8 +134,6 @@ def _classify(text: str, language: str) -> tuple[ModelOutput | None, str | None,
 def _with(
     facts: CommentFacts, language: str, output: ModelOutput | None, thresholds: Any
 ) -> CommentFacts:
-    from dataclasses import replace
-
     scores = dict(output.scores) if output else {}
     return replace(facts, language=language, scores=scores, thresholds=thresholds or {})
 

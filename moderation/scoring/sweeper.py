@@ -6,22 +6,21 @@ import datetime as dt
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
+import moderation.jobs as jobs
 from moderation.callbacks.models import Delivery
 from moderation.callbacks.service import due_deliveries
 from moderation.comments.models import Comment
-from moderation.db import commit, utcnow
-from moderation.extensions import db
+from moderation.db import utcnow
 from moderation.limits import backlog
-from moderation.scoring.seam import seam
 
 #: However long the broker queue, each sweep still re-enqueues up to this many of each kind.
 MIN_BATCH = 10
 
 
-def sweep(*, limit: int = 500) -> dict[str, int]:
-    """Enqueue comments pending too long and callbacks overdue; return the counts."""
-    session = db.session
+def sweep(session: Session, *, limit: int = 500) -> dict[str, int]:
+    """Enqueue comments pending too long and callbacks overdue (after commit); return counts."""
     limit = _batch(limit)
     cutoff = utcnow() - dt.timedelta(seconds=current_app.config["SWEEP_AFTER_SECONDS"])
     stale = session.execute(
@@ -40,9 +39,8 @@ def sweep(*, limit: int = 500) -> dict[str, int]:
             .values(scoring_enqueued_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    commit(session)
     for row in stale:
-        seam().score(row.id, row.revision)
+        jobs.score(session, row.id, row.revision)
     grace = current_app.config["SWEEP_AFTER_SECONDS"]
     deliveries = due_deliveries(session, grace_seconds=grace, limit=limit)
     if deliveries:
@@ -60,9 +58,8 @@ def sweep(*, limit: int = 500) -> dict[str, int]:
             .values(next_attempt_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        commit(session)
     for delivery_id in deliveries:
-        seam().deliver(delivery_id)
+        jobs.deliver(session, delivery_id)
     return {"comments": len(stale), "deliveries": len(deliveries)}
 
 

@@ -24,6 +24,7 @@ def add(slug: str, callback_url: str) -> None:
         site, secret = service.add_site(db.session, slug=slug, callback_url=callback_url)
     except (service.SiteError, CallbackUrlError) as exc:
         raise click.ClickException(str(exc)) from exc
+    db.commit()  # the command is the unit of work
     click.echo(json.dumps({"site": site.slug, "secret": secret}))
 
 
@@ -36,6 +37,7 @@ def rotate(slug: str) -> None:
         site, secret, until = service.rotate_secret(db.session, slug=slug)
     except service.SiteError as exc:
         raise click.ClickException(str(exc)) from exc
+    db.commit()
     click.echo(
         json.dumps({"site": site.slug, "secret": secret, "previous_valid_until": until.isoformat()})
     )

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.callbacks.urls import check_callback_url
-from moderation.db import commit, utcnow
-from moderation.errors import ApiError
+from moderation.db import utcnow
+from moderation.exceptions import Invalid, NotFound
 from moderation.sites import secrets
 from moderation.sites.models import Site
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
-class SiteError(ValueError):
+class SiteError(Invalid):
     """A site command was given bad input."""
 
 
@@ -28,10 +28,10 @@ def get_site(session: Session, slug: str) -> Site | None:
 
 
 def get_site_or_404(session: Session, slug: str) -> Site:
-    """The site with this slug, or ``ApiError`` 404."""
+    """The site with this slug, or ``NotFound``."""
     site = get_site(session, slug)
     if site is None:
-        raise ApiError(404, "not_found", f"No site {slug!r}.")
+        raise NotFound(f"No site {slug!r}.")
     return site
 
 
@@ -45,7 +45,7 @@ def add_site(session: Session, *, slug: str, callback_url: str) -> tuple[Site, s
     secret = secrets.new_secret()
     site = Site(slug=slug, callback_url=callback_url, secret_enc=secrets.encrypt(secret))
     session.add(site)
-    commit(session)
+    session.flush()
     return site, secret
 
 
@@ -58,7 +58,7 @@ def rotate_secret(session: Session, *, slug: str) -> tuple[Site, str, dt.datetim
     grace = dt.timedelta(seconds=current_app.config["SECRET_GRACE_SECONDS"])
     site.previous_secret_enc, site.secret_enc = site.secret_enc, secrets.encrypt(secret)
     site.previous_secret_expires_at = utcnow() + grace
-    commit(session)
+    session.flush()
     return site, secret, site.previous_secret_expires_at
 
 

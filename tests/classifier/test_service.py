@@ -7,49 +7,62 @@ import json
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
+from moderation import create_app
 from moderation.classifier import artifact, service
 from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.model import LinearModel
+from moderation.config import Config
 
 
-def test_models_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_models_and_rules_dirs_resolve_from_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The same from a checkout and an installed wheel: never relative to the source files.
+    monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MODERATION_MODELS_DIR", raising=False)
-    assert service.models_dir() == service.REPO_ROOT / "models"
-    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tmp_path))
-    assert service.models_dir() == tmp_path
-    app = Flask(__name__)
-    app.config["MODELS_DIR"] = "elsewhere"
+    monkeypatch.setenv("MODERATION_RULES_DIR", "house")
+    config = Config()
+    assert str(tmp_path / "models") == config.MODELS_DIR
+    assert str(tmp_path / "house") == config.RULES_DIR
+    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tmp_path / "abs"))
+    assert str(tmp_path / "abs") == Config().MODELS_DIR
+
+
+def test_create_app_builds_the_model_and_rules_stores_once(tmp_path: Path) -> None:
+    app = create_app({"DATABASE_URL": "sqlite://", "MODELS_DIR": str(tmp_path)})
     with app.app_context():
-        assert service.models_dir() == service.REPO_ROOT / "elsewhere"
+        assert service.model_store() is app.extensions["models"]
+        assert service.model_store().directory == tmp_path
 
 
 def test_no_model_installed_is_none(tmp_path: Path) -> None:
-    assert service.current_model(tmp_path) is None
-    assert service.current_model(tmp_path / "missing") is None
+    assert service.ModelStore(tmp_path).current() is None
+    assert service.ModelStore(tmp_path / "missing").current() is None
 
 
 def test_active_naming_a_missing_version_is_none(tmp_path: Path) -> None:
     (tmp_path / service.ACTIVE).write_text("clf-20000101-000000000000\n")
-    assert service.current_model(tmp_path) is None
+    assert service.ModelStore(tmp_path).current() is None
 
 
 def test_promote_then_load_once(models_dir: Path, version: str) -> None:
     service.promote(models_dir, version)
     assert (models_dir / service.ACTIVE).read_text().strip() == version
-    first = service.current_model(models_dir)
+    store = service.ModelStore(models_dir)
+    first = store.current()
     assert first is not None and first.version == version
-    assert service.current_model(models_dir) is first
+    assert store.current() is first
 
 
 def test_a_new_promotion_is_picked_up(models_dir: Path, version: str, model: LinearModel) -> None:
     service.promote(models_dir, version)
-    assert service.current_model(models_dir) is not None
+    store = service.ModelStore(models_dir)
+    assert store.current() is not None
     variant = dataclasses.replace(model, info={**model.info, "variant": 2})
     other = artifact.save(variant, models_dir).name
     service.promote(models_dir, other)
-    current = service.current_model(models_dir)
+    current = store.current()
     assert current is not None and current.version == other != version
 
 
@@ -59,9 +72,8 @@ def test_tampered_active_model_raises(models_dir: Path, version: str) -> None:
     data = bytearray(path.read_bytes())
     data[100] ^= 0xFF
     path.write_bytes(bytes(data))
-    service._loaded.clear()
     with pytest.raises(ModelIntegrityError):
-        service.current_model(models_dir)
+        service.ModelStore(models_dir).current()
 
 
 def test_promote_refuses_tampered_or_odd_versions(models_dir: Path, version: str) -> None:
@@ -77,7 +89,7 @@ def test_promote_refuses_tampered_or_odd_versions(models_dir: Path, version: str
 def test_traversal_in_active_is_refused(tmp_path: Path) -> None:
     (tmp_path / service.ACTIVE).write_text("../outside\n")
     with pytest.raises(ModelIntegrityError):
-        service.current_model(tmp_path)
+        service.ModelStore(tmp_path).current()
 
 
 def test_score_line_outputs_the_pinned_shape(model: LinearModel) -> None:

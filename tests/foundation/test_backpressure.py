@@ -6,12 +6,11 @@ from sqlalchemy import func, select
 
 from moderation.comments.models import Comment
 from moderation.extensions import db
-from tests.foundation.test_pipeline import RecordingSeam
-from tests.helpers import payload
+from tests.helpers import RecordingJobs, payload
 
 
 def test_backpressure_refuses_before_storing(app, site):
-    app.extensions["seam"] = RecordingSeam()  # nothing gets scored: the backlog grows
+    app.extensions["jobs"] = RecordingJobs()  # nothing gets scored: the backlog grows
     app.config["MAX_BACKLOG"] = 2
     for i in range(3):
         assert site.post(payload(f"c-{i}")).status_code == 202

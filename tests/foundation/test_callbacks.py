@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from moderation.callbacks.models import Delivery, DeliveryAttempt
-from moderation.callbacks.service import attempt_delivery, next_delay
+from moderation.callbacks.service import next_delay
 from moderation.extensions import db
 from moderation.signing import verify
 from moderation.sites.service import rotate_secret
-from tests.helpers import payload
+from tests.helpers import deliver_now, payload
 
 
 def only_delivery():
@@ -40,7 +40,7 @@ def test_failed_callbacks_are_retried_with_backoff(site, receiver):
     for _ in range(2):
         delivery.next_attempt_at = dt.datetime.now(dt.UTC)
         db.session.commit()
-        attempt_delivery(db.session, delivery_id=delivery.id)
+        deliver_now(delivery.id)
     assert delivery.status == "delivered" and delivery.attempts == 3
     codes = list(
         db.session.scalars(select(DeliveryAttempt.status_code).order_by(DeliveryAttempt.id))
@@ -61,7 +61,7 @@ def test_gives_up_after_the_retry_window(app, site, receiver):
     delivery.created_at -= dt.timedelta(hours=26)
     delivery.next_attempt_at = dt.datetime.now(dt.UTC)
     db.session.commit()
-    assert attempt_delivery(db.session, delivery_id=delivery.id) == "failed"
+    assert deliver_now(delivery.id) == "failed"
 
 
 def test_a_newer_revision_supersedes_an_unsent_callback(site, receiver):

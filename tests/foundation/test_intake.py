@@ -165,13 +165,13 @@ def test_unknown_comment_is_404(site):
 
 
 def test_an_enqueue_failure_after_commit_never_fails_the_request(app, site):
-    from moderation.scoring.seam import CelerySeam
+    from moderation.jobs import CeleryDispatcher
 
     class Misconfigured:
         def send_task(self, *args, **kwargs):
             raise TypeError("a broken transport option")  # not a broker outage
 
-    app.extensions["seam"] = CelerySeam(Misconfigured())  # type: ignore[arg-type]
+    app.extensions["jobs"] = CeleryDispatcher(Misconfigured())  # type: ignore[arg-type]
     response = site.post(payload())
     assert response.status_code == 202
     assert count(Comment, status="pending") == 1  # stored; the sweeper will enqueue it

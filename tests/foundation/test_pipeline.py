@@ -12,28 +12,13 @@ from moderation.comments.models import Comment, Decision
 from moderation.extensions import db
 from moderation.scoring import engines
 from moderation.scoring.pipeline import decide_comment
-from tests.helpers import payload
-
-
-class RecordingSeam:
-    """Holds work back so a test can run it in any order."""
-
-    def __init__(self):
-        self.scored: list[tuple[int, int]] = []
-        self.delivered: list[str] = []
-
-    def score(self, comment_id, revision):
-        self.scored.append((comment_id, revision))
-
-    def deliver(self, delivery_id, countdown=None):
-        self.delivered.append(delivery_id)
+from tests.helpers import RecordingJobs, payload, reconfigure, score_now
 
 
 @pytest.fixture
 def held(app):
-    seam = RecordingSeam()
-    app.extensions["seam"] = seam
-    return seam
+    jobs = app.extensions["jobs"] = RecordingJobs()
+    return jobs
 
 
 def decisions():
@@ -53,9 +38,8 @@ def test_decision_record_is_complete(site):
 def test_duplicate_scoring_tasks_decide_once(site, held):
     site.post(payload())
     comment_id, revision = held.scored[0]
-    first = decide_comment(comment_id=comment_id, revision=revision)
-    second = decide_comment(comment_id=comment_id, revision=revision)
-    assert first is not None and second is None
+    score_now(comment_id, revision)
+    score_now(comment_id, revision)
     assert len(decisions()) == 1
     assert len(held.delivered) == 1
 
@@ -64,8 +48,8 @@ def test_an_edit_racing_its_first_scoring(site, held):
     site.post(payload(body="Premier jet"))
     site.post(payload(body="Version corrigée"))
     assert held.scored == [(1, 1), (1, 2)]
-    assert decide_comment(comment_id=1, revision=1) is None  # stale: revision 2 arrived
-    assert decide_comment(comment_id=1, revision=2) is not None
+    assert decide_comment(db.session, comment_id=1, revision=1) is None  # revision 2 arrived
+    score_now(1, 2)
     assert [(d.revision, d.action) for d in decisions()] == [(2, "approve")]
 
 
@@ -88,7 +72,8 @@ def test_an_automatic_decision_never_overwrites_a_moderator(site, held):
     assert apply_decision(
         db.session, comment=comment, revision=1, expected_status="pending", record=moderator
     )
-    assert decide_comment(comment_id=1, revision=1) is None
+    db.session.commit()
+    score_now(1, 1)  # the automatic decision's compare-and-set finds the comment decided
     assert site.get("c-1").json["status"] == "rejected"
     assert [d.decided_by for d in decisions()] == ["moderator:alice"]
 
@@ -96,7 +81,7 @@ def test_an_automatic_decision_never_overwrites_a_moderator(site, held):
 def test_deleted_comments_are_not_scored(site, held):
     site.post(payload())
     site.delete("c-1")
-    assert decide_comment(comment_id=1, revision=1) is None
+    assert decide_comment(db.session, comment_id=1, revision=1) is None
     assert db.session.scalar(select(func.count()).select_from(Decision)) == 0
 
 
@@ -115,13 +100,7 @@ def test_author_counters_follow_outcomes(site):
 @pytest.fixture
 def house_rules_site(app, site):
     """The site, scored with the shipped ``rules/`` directory."""
-    from pathlib import Path
-
-    from moderation.rules.store import rules_store
-
-    app.config["RULES_DIR"] = str(Path(__file__).resolve().parents[2] / "rules")
-    app.extensions.pop("rules_store", None)
-    rules_store(app)
+    reconfigure(app, RULES_DIR=str(Path(__file__).resolve().parents[2] / "rules"))
     return site
 
 
@@ -148,7 +127,7 @@ MODELS = Path(__file__).resolve().parents[2] / "models"
 
 
 def test_model_scores_explanations_and_versions_are_recorded(app, house_rules_site):
-    app.config["MODELS_DIR"] = str(MODELS)
+    reconfigure(app, MODELS_DIR=str(MODELS))
     body = "Espèce de connard, je vais te retrouver"
     house_rules_site.post(payload(body=body))
     decision = house_rules_site.get("c-1").json["decision"]
@@ -174,7 +153,7 @@ def test_a_tampered_model_sends_comments_to_review(app, site, tmp_path):
     data = bytearray(artifact.read_bytes())
     data[len(data) // 2] ^= 0xFF
     artifact.write_bytes(bytes(data))
-    app.config["MODELS_DIR"] = str(models)
+    reconfigure(app, MODELS_DIR=str(models))
     site.post(payload())
     record = site.get("c-1").json
     assert record["status"] == "queued"

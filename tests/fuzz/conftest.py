@@ -60,8 +60,10 @@ def _seed(app: Flask, receiver: CallbackReceiver) -> tuple[str, str]:
     """A site, an admin, an approved comment with a reader report, and two held ones."""
     with app.app_context():
         site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+        db.session.commit()
         receiver.secrets.append(secret)
         _, token = add_user(db.session, name="root", role="admin")
+        db.session.commit()
         client = SiteClient(app.test_client(), site.slug, secret)
         bodies = {
             "c-1": "Merci pour cet article",

@@ -204,6 +204,7 @@ def worker(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Proc]:
 @pytest.fixture
 def http_site(pg_app, web, receiver):
     created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+    db.session.commit()
     receiver.secrets.append(secret)
     from tests.integration.test_real_path import HttpSite
 

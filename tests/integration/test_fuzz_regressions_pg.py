@@ -23,12 +23,14 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def site(pg_app: Any) -> SiteClient:
     created, secret = add_site(db.session, slug="demo", callback_url="http://127.0.0.1:9/cb")
+    db.session.commit()
     return SiteClient(pg_app.test_client(), created.slug, secret)
 
 
 @pytest.fixture
 def admin(pg_app: Any) -> Any:
     _, token = add_user(db.session, name="root", role="admin")
+    db.session.commit()
     client = pg_app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
@@ -87,6 +89,7 @@ def test_a_moderator_with_the_longest_name_can_act(pg_app: Any, site: SiteClient
     # "moderator:" + name goes into VARCHAR(120) actor columns: names stop at 110.
     assert site.post(payload("c-1", "Voir https://bit.ly/x")).status_code == 202
     _, token = add_user(db.session, name="m" * 110, role="moderator")
+    db.session.commit()
     client = pg_app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     author = "/v1/authors/demo/facebook/u-1/sanctions"

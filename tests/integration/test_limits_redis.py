@@ -28,6 +28,7 @@ def _app(stack_env, tmp_path, **overrides):
 
 def test_two_processes_share_one_site_allowance(pg_app, stack_env, tmp_path):
     _, secret = add_site(db.session, slug="demo", callback_url="http://127.0.0.1:9/cb")
+    db.session.commit()
     limits = {"RATE_LIMITS_ENABLED": True, "RATE_LIMIT_SITE": "4/minute"}
     first, second = _app(stack_env, tmp_path, **limits), _app(stack_env, tmp_path, **limits)
     codes = []
@@ -46,6 +47,7 @@ def test_two_processes_share_one_site_allowance(pg_app, stack_env, tmp_path):
 
 def test_backpressure_reads_the_broker_queue(pg_app, stack_env, tmp_path):
     _, secret = add_site(db.session, slug="demo", callback_url="http://127.0.0.1:9/cb")
+    db.session.commit()
     broker = redis.Redis.from_url(stack_env["CELERY_BROKER_URL"])
     broker.rpush("moderation", *[b"{}"] * 5)  # a backlog of five tasks nobody consumes
     web = _app(stack_env, tmp_path, MAX_BACKLOG=3)

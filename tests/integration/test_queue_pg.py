@@ -21,6 +21,7 @@ def test_concurrent_resolutions_have_exactly_one_winner(http_site, web, worker, 
     tokens = {
         name: add_user(db.session, name=name, role="moderator")[1] for name in ("alice", "bob")
     }
+    db.session.commit()
     total = 12
     for i in range(total):
         assert http_site.post(payload(f"h-{i}", body=f"Un argument douteux {i}")).status_code == 202

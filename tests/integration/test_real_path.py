@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.extensions import db
-from moderation.scoring.sweeper import sweep
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site
 from tests.conftest import make_app
-from tests.helpers import SiteClient, payload
+from tests.helpers import SiteClient, payload, sweep_now
 from tests.integration.conftest import start_worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -96,13 +95,13 @@ def test_worker_killed_mid_task_still_decides_every_comment_once(
     try:
         # What the killed worker held unacknowledged is found by the sweeper (beat in production).
         def all_decided():
-            sweep()
+            sweep_now()
             return count(Comment, Comment.status == "approved") == total
 
         assert wait_until(all_decided, timeout=90, every=1.0)
 
         def all_called_back():
-            sweep()
+            sweep_now()
             return len({r["comment"]["id"] for r in receiver.received}) == total
 
         assert wait_until(all_called_back, timeout=60, every=1.0)
@@ -122,6 +121,7 @@ def test_worker_killed_mid_task_still_decides_every_comment_once(
 def post_while_broker_is_down(stack_env, tmp_path, receiver):
     """Create the site, then post one comment through an app whose broker is unreachable."""
     _, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+    db.session.commit()
     receiver.secrets.append(secret)
     dead = make_app(
         stack_env["DATABASE_URL"],
@@ -147,7 +147,7 @@ def test_broker_down_at_intake_stores_and_answers_202(
     assert count(Comment, Comment.status == "pending") == 1
     # The broker is back (the live app's): the sweeper finds the comment and a worker decides it.
     assert wait_until(
-        lambda: sweep() is not None and count(Comment, Comment.status == "approved") == 1,
+        lambda: sweep_now() is not None and count(Comment, Comment.status == "approved") == 1,
         timeout=60,
         every=1.0,
     )

@@ -9,7 +9,7 @@ import pytest
 
 from moderation.accounts.service import add_user
 from moderation.extensions import db
-from moderation.rules.store import rules_store
+from tests.helpers import reconfigure
 
 RULES = """
 default: approve
@@ -73,8 +73,7 @@ class Moderator:
 def house(app, tmp_path):
     """Score with the small ruleset above."""
     (tmp_path / "rules" / "house.yaml").write_text(RULES)
-    app.extensions.pop("rules_store", None)
-    rules_store(app)
+    reconfigure(app)
     return app
 
 

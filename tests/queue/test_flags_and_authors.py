@@ -10,8 +10,7 @@ from sqlalchemy import select
 from moderation.authors.models import Author
 from moderation.extensions import db
 from moderation.flags.service import reporter_weight
-from tests.foundation.test_pipeline import RecordingSeam
-from tests.helpers import SiteClient, payload
+from tests.helpers import RecordingJobs, SiteClient, payload, score_now
 
 
 def flag(site: SiteClient, cid: str, reporter: str, source: str = "native", reason: str = "insult"):
@@ -87,18 +86,16 @@ def test_reporters_who_were_wrong_weigh_less(app, site, alice):
 
 
 def test_weighted_reports_feed_the_history_flags_rule(app, house, site):
-    from moderation.scoring.pipeline import decide_comment
-
-    seam = app.extensions["seam"] = RecordingSeam()
+    held = app.extensions["jobs"] = RecordingJobs()
     for reader in ("r1", "r2", "r3"):
         make_regular(site, reader)
-        for cid, rev in seam.scored:
-            decide_comment(comment_id=cid, revision=rev)
-        seam.scored.clear()
+        for cid, rev in held.scored:
+            score_now(cid, rev)
+        held.scored.clear()
     site.post(payload("target"))
     for reader in ("r1", "r2", "r3"):
         flag(site, "target", reader)
-    decide_comment(comment_id=seam.scored[0][0], revision=1)
+    score_now(held.scored[0][0], 1)
     record = site.get("target").json
     assert record["status"] == "queued" and record["decision"]["rule"] == "reader-reports"
 
