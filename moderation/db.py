@@ -49,7 +49,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         """Read back as aware UTC."""
         if value is None:
             return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        aware: dt.datetime = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -89,14 +90,16 @@ class Database:
     @property
     def engine(self) -> Engine:
         """The current app's engine."""
-        return current_app.extensions["db"][0]
+        engine: Engine = current_app.extensions["db"][0]
+        return engine
 
     @property
     def session(self) -> Session:
         """The current app context's session, created on first use."""
         if "db_session" not in g:
             g.db_session = current_app.extensions["db"][1]()
-        return g.db_session
+        session: Session = g.db_session
+        return session
 
     def commit(self) -> None:
         """Commit the current context's unit of work, then run its after-commit hooks."""

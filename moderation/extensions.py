@@ -7,7 +7,7 @@ import logging
 import redis
 from celery import Celery, Task
 from flask import Flask
-from kombu import Queue
+from kombu.entity import Queue
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import InterfaceError, OperationalError
 

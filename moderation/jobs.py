@@ -91,7 +91,8 @@ def init_jobs(app: Flask) -> None:
 
 def dispatcher() -> Dispatcher:
     """The current app's dispatcher."""
-    return current_app.extensions["jobs"]
+    jobs: Dispatcher = current_app.extensions["jobs"]
+    return jobs
 
 
 def send(name: str, *args: object, countdown: float | None = None) -> None:

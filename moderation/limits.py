@@ -78,7 +78,8 @@ def backlog() -> int | None:
     cached = current_app.extensions.get("backlog")
     now = time.monotonic()
     if cached and now - cached[0] < _BACKLOG_TTL:
-        return cached[1]
+        last: int | None = cached[1]
+        return last
     value = _read_backlog()
     current_app.extensions["backlog"] = (now, value)
     return value

@@ -74,7 +74,7 @@ def enqueue_delivery(
 def next_delay(attempts: int, first: float = FIRST_DELAY) -> float:
     """Exponential backoff with jitter after ``attempts`` failed attempts."""
     base = min(first * 2 ** max(0, attempts - 1), MAX_DELAY)
-    return base * random.uniform(0.8, 1.2)
+    return float(base * random.uniform(0.8, 1.2))
 
 
 def claim_delivery(session: Session, *, delivery_id: str) -> Delivery | None:

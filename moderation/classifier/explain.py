@@ -45,12 +45,13 @@ def _occurrences(model: LinearModel, text: str) -> np.ndarray:
 def _label_weights(model: LinearModel, rows: np.ndarray, language: str) -> np.ndarray:
     """Weights of the given stored rows for every label, in ``language``."""
     n = len(model.labels)
-    both = model.weights[rows]
-    if language == "fr":
-        return both[:, :n]
-    if language == "en":
-        return both[:, n:]
-    return (both[:, :n] + both[:, n:]) / 2
+    both: np.ndarray = model.weights[rows]
+    fr: np.ndarray = both[:, :n]
+    en: np.ndarray = both[:, n:]
+    if language in ("fr", "en"):
+        return fr if language == "fr" else en
+    mean: np.ndarray = (fr + en) / 2
+    return mean
 
 
 def _feature_density(

@@ -62,7 +62,8 @@ class LinearModel:
         is_fr = np.array([lang == "fr" for lang in languages])[:, None]
         is_en = np.array([lang == "en" for lang in languages])[:, None]
         # Undetermined language: the mean of both languages' log-odds.
-        return np.where(is_fr, fr, np.where(is_en, en, (fr + en) / 2))
+        mixed: np.ndarray = np.where(is_fr, fr, np.where(is_en, en, (fr + en) / 2))
+        return mixed
 
     def calibrate(self, logits: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         """Calibrated scores in [0, 1] from logits, per label and language."""

@@ -102,7 +102,8 @@ def init_models(app: Flask) -> ModelStore:
 
 def model_store() -> ModelStore:
     """The current app's model store."""
-    return current_app.extensions["models"]
+    store: ModelStore = current_app.extensions["models"]
+    return store
 
 
 def promote(directory: Path, version: str) -> LinearModel:

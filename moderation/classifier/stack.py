@@ -39,7 +39,8 @@ def nb_ratio(x: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     present.data[:] = 1.0
     pos = alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
     neg = alpha + np.asarray(present[y == 0].sum(axis=0)).ravel()
-    return np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
+    ratio: np.ndarray = np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
+    return ratio
 
 
 def fit_base(x: sp.csr_matrix, y: np.ndarray, kind: str, c: float) -> tuple[np.ndarray, float]:

@@ -88,8 +88,9 @@ def french_flag(languages: np.ndarray) -> np.ndarray:
 def source_balanced(sources: np.ndarray) -> np.ndarray:
     """Weights giving every source the same total weight (mean 1)."""
     _, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
-    weights = 1.0 / counts[inverse]
-    return weights * len(weights) / weights.sum()
+    weights: np.ndarray = 1.0 / counts[inverse]
+    normalised: np.ndarray = weights * len(weights) / weights.sum()
+    return normalised
 
 
 def _fit(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from moderation.rules.matching import (
     Link,
@@ -24,6 +24,8 @@ from moderation.rules.matching import (
 )
 from moderation.scoring.contracts import CommentFacts
 from moderation.text.normalize import Normalized, normalize_words
+
+T = TypeVar("T")
 
 _LIGHT = str.maketrans({c: "'" for c in "’‘‛ʼ`´"} | {"\u00a0": " ", "\u202f": " "})
 _LIGHT_CHARS = frozenset("’‘‛ʼ`´\u00a0\u202f")
@@ -41,9 +43,9 @@ class Context:
         self.facts, self.index = facts, index
         self._cache: dict[Any, Any] = {}
 
-    def _get(self, key: Any, make: Callable[[], Any]) -> Any:
+    def _get(self, key: Any, make: Callable[[], T]) -> T:
         try:
-            return self._cache[key]
+            return self._cache[key]  # type: ignore[no-any-return]  # make() stored it
         except KeyError:
             value = self._cache[key] = make()
             return value
@@ -74,7 +76,7 @@ class Context:
         extra = [Link(host_of(url)) for url in self.facts.links if host_of(url) not in hosts]
         return found + extra
 
-    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+    def memo(self, key: Any, make: Callable[[], T]) -> T:
         """Compute ``make()`` once per comment under ``key``."""
         return self._get(key, make)
 

@@ -146,4 +146,5 @@ def init_rules(app: Flask, thresholds_provider: ThresholdsProvider) -> RulesStor
 
 def rules_store() -> RulesStore:
     """The current app's rules store."""
-    return current_app.extensions["rules"]
+    store: RulesStore = current_app.extensions["rules"]
+    return store
