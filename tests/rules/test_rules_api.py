@@ -10,14 +10,13 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from moderation.accounts.service import add_user
 from moderation.extensions import db
 from moderation.rules.backtest import run_backtest
 from moderation.rules.cli import rules_cli
 from moderation.rules.loader import compile_ruleset
 from moderation.rules.store import rules_store
-from moderation.rules.views import bp
 from tests.helpers import SiteClient, payload
+from tests.rules.conftest import bearer
 
 CANDIDATE = {
     "files": {
@@ -28,18 +27,6 @@ CANDIDATE = {
     },
     "lists": {"lists/insults.txt": "connard\n"},
 }
-
-
-@pytest.fixture
-def api(app: Flask) -> FlaskClient:
-    if "rules" not in app.blueprints:  # until the lead registers the blueprint in create_app
-        app.register_blueprint(bp)
-    return app.test_client()
-
-
-def bearer(role: str = "admin") -> dict[str, str]:
-    _, token = add_user(db.session, name=f"u-{role}", role=role)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_get_rules_needs_an_admin(api: FlaskClient) -> None:
