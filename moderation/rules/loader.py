@@ -40,20 +40,23 @@ def _hidden(rel: Path) -> bool:
 def load_ruleset(directory: str | Path, known_thresholds: Thresholds | None = None) -> Ruleset:
     """Load and validate a rules directory; raise ``RulesetInvalid`` with every error."""
     root = Path(directory)
-    if not root.is_dir():
-        raise RulesetInvalid(
-            [RuleError("", 0, "", f"rules directory {str(directory)!r} not found")]
-        )
-    files = {
-        p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace")
-        for p in rule_files(root)
-    }
     return compile_ruleset(
-        files, lambda rel: _read_list(root, rel), known_thresholds=known_thresholds
+        rule_texts(root), lambda rel: read_list_file(root, rel), known_thresholds=known_thresholds
     )
 
 
-def _read_list(root: Path, rel: str) -> str | None:
+def rule_texts(root: Path) -> dict[str, str]:
+    """``{relative path: text}`` of the rule files under ``root``; ``RulesetInvalid`` if none."""
+    if not root.is_dir():
+        raise RulesetInvalid([RuleError("", 0, "", f"rules directory {str(root)!r} not found")])
+    return {
+        p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace")
+        for p in rule_files(root)
+    }
+
+
+def read_list_file(root: Path, rel: str) -> str | None:
+    """The text of list file ``rel`` under ``root``, None if there is none."""
     path = root / rel
     return path.read_text("utf-8", errors="replace") if path.is_file() else None
 
