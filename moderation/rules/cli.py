@@ -94,7 +94,7 @@ def test(directory: str | None, thresholds_file: str | None) -> None:
 )
 @click.option("--examples", default=5, show_default=True, help="Examples shown per kind of change.")
 @click.option("--limit", type=int, default=None, help="Replay at most this many comments.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for machines).")
 @_thresholds_option
 @with_appcontext
 def backtest(
@@ -107,7 +107,8 @@ def backtest(
 ) -> None:
     """Replay stored comments against the candidate rules; report decisions that would change."""
     from moderation.extensions import db
-    from moderation.rules.backtest import format_report, run_backtest
+    from moderation.rules.backtest import run_backtest
+    from moderation.rules.backtest_text import format_report
 
     try:
         window = parse_duration(since)
