@@ -143,6 +143,15 @@ def backtest_rules() -> tuple[Response, int]:
             limit=data["limit"],
         )
     except RulesetInvalid as exc:
-        errors = {f"{e.file}:{e.line}": [f"{e.key}: {e.message}"] for e in exc.errors}
-        raise ApiError(400, "invalid_ruleset", "The candidate ruleset is invalid.", errors) from exc
+        raise ApiError(
+            400, "invalid_ruleset", "The candidate ruleset is invalid.", _by_place(exc)
+        ) from exc
     return jsonify(result), 200
+
+
+def _by_place(exc: RulesetInvalid) -> dict[str, list[str]]:
+    """Every error under its ``file:line`` (one line may hold several)."""
+    places: dict[str, list[str]] = {}
+    for e in exc.errors:
+        places.setdefault(f"{e.file}:{e.line}", []).append(f"{e.key}: {e.message}")
+    return places

@@ -136,3 +136,13 @@ def test_store_refusal_lists_every_error(write_rules: WriteRules) -> None:
         (8, "rules[2].id"),
         (10, "rules[2].then"),
     ]
+
+
+def test_api_backtest_refusal_keeps_every_error_of_a_line(api: FlaskClient) -> None:
+    two_regexes = "rules:\n  - {id: r, if: {body: {regex: ['(a)\\1', '(?<=a)b']}}, then: nuke}\n"
+    response = api.post(
+        "/v1/rules/backtest", json={"files": {"a.yaml": two_regexes}}, headers=bearer()
+    )
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_ruleset"
+    (messages,) = response.json["error"]["fields"].values()
+    assert len(messages) == 3, messages  # two bad regexes and a bad action, all on line 2
