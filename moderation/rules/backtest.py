@@ -241,21 +241,3 @@ def _describe(since: dt.timedelta) -> str:
     if seconds == 0:
         return f"{days}d"
     return f"{since.total_seconds() / 3600:g}h"
-
-
-def format_report(report: BacktestReport) -> str:
-    """Human-readable summary for the CLI."""
-    lines = [
-        f"ruleset {report.ruleset_version}, comments of the last {report.since}",
-        f"replayed {report.replayed}: {report.changed} would change, {report.unchanged} unchanged",
-    ]
-    lines += [f"  {change}: {n}" for change, n in report.by_action.most_common()]
-    if report.by_rule:
-        lines.append("by deciding rule:")
-        lines += [f"  {rule}: {n}" for rule, n in report.by_rule.most_common()]
-    if report.moderator:
-        lines.append(f"moderator decisions: {dict(report.moderator)}")
-    for example in report.examples:
-        where = f"{example['comment']} r{example['revision']}"
-        lines.append(f"e.g. [{example['change']}] {where}: {example['body']!r}")
-    return "\n".join(lines)

@@ -9,8 +9,10 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import click
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
+from moderation.config import Config
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import load_ruleset
 from moderation.rules.problems import RulesetInvalid
@@ -21,15 +23,10 @@ rules_cli = click.Group("rules", help="Validate, test and backtest the house rul
 
 
 def default_rules_dir() -> str:
-    """``RULES_DIR`` from the app config, else ``MODERATION_RULES_DIR``, else ``rules``."""
-    try:
-        from flask import current_app, has_app_context
-
-        if has_app_context() and current_app.config.get("RULES_DIR"):
-            return str(current_app.config["RULES_DIR"])
-    except ImportError:  # pragma: no cover - flask is a dependency
-        pass
-    return os.environ.get("MODERATION_RULES_DIR", "rules")
+    """The app's ``RULES_DIR``; without an app (a plain check), what ``Config`` reads."""
+    if has_app_context():
+        return str(current_app.config["RULES_DIR"])
+    return Config().RULES_DIR
 
 
 def _thresholds(path: str | None) -> Mapping[str, Collection[str]] | None:
@@ -94,7 +91,7 @@ def test(directory: str | None, thresholds_file: str | None) -> None:
 )
 @click.option("--examples", default=5, show_default=True, help="Examples shown per kind of change.")
 @click.option("--limit", type=int, default=None, help="Replay at most this many comments.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for machines).")
 @_thresholds_option
 @with_appcontext
 def backtest(
@@ -107,7 +104,8 @@ def backtest(
 ) -> None:
     """Replay stored comments against the candidate rules; report decisions that would change."""
     from moderation.extensions import db
-    from moderation.rules.backtest import format_report, run_backtest
+    from moderation.rules.backtest import run_backtest
+    from moderation.rules.backtest_text import format_report
 
     try:
         window = parse_duration(since)

@@ -91,19 +91,17 @@ class Compiler:
         unknown = f"unknown {group} check {{name}}"
         if group == "score":
             unknown = f"unknown label {{name}} (labels: {', '.join(LABELS)})"
-        data = self.report.load(GROUP_SCHEMAS[group](), node, path, line, unknown)
-        if data is None:
-            return None
-        if not data:
+        data, ok = self.report.load_all(GROUP_SCHEMAS[group](), node, path, line, unknown)
+        if ok and not data:
             self.report.add(line, path, "expected at least one check")
             return None
         build = getattr(self, f"_{group}")
-        parts = []
-        for key, value in data.items():
-            part = build(key, value, join(path, key), key_line(node, key, line))
-            if part is None:
-                return None
-            parts.append(part)
+        parts = [
+            build(key, value, join(path, key), key_line(node, key, line))
+            for key, value in data.items()
+        ]
+        if not ok or any(part is None for part in parts):
+            return None
         return parts[0] if len(parts) == 1 else c.All(parts)
 
     def expand(
@@ -111,6 +109,7 @@ class Compiler:
     ) -> list[tuple[str, str, int]] | None:
         """Replace ``@list`` references by the list's items (with their origin)."""
         out: list[tuple[str, str, int]] = []
+        ok = True
         for value in values:
             if not value.startswith("@"):
                 out.append((value, self.report.file, line))
@@ -119,8 +118,8 @@ class Compiler:
             else:
                 known = ", ".join(sorted(self.lists)) or "none defined"
                 self.report.add(line, path, f"unknown list {value!r} (lists: {known})")
-                return None
-        return out
+                ok = False
+        return out if ok else None
 
     def _strings(self, values: tuple[str, ...], path: str, line: int) -> frozenset[str] | None:
         items = self.expand(values, path, line)
@@ -150,27 +149,27 @@ class Compiler:
         items = self.expand(values, path, line)
         if items is None:
             return None
-        tag = self.index.new_tag()
+        tag, ok = self.index.new_tag(), True
         for term, file, term_line in items:
             if not self.index.add(term, tag):
                 self.report.errors.append(
                     RuleError(file, term_line, path, f"term {term!r} has no letters or digits")
                 )
-                return None
-        return c.Terms(tag)
+                ok = False
+        return c.Terms(tag) if ok else None
 
     def _regex(self, values: tuple[str, ...], path: str, line: int) -> c.Condition | None:
         items = self.expand(values, path, line)
         if items is None:
             return None
-        patterns = []
+        patterns, ok = [], True
         for pattern, file, pattern_line in items:
             try:
                 patterns.append(compile_regex(pattern))
             except ValueError as exc:
                 self.report.errors.append(RuleError(file, pattern_line, path, str(exc)))
-                return None
-        return c.Regex(patterns)
+                ok = False
+        return c.Regex(patterns) if ok else None
 
     def _author(self, key: str, value: Any, path: str, line: int) -> c.Condition | None:
         if key in ("source", "sanction"):

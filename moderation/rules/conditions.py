@@ -45,7 +45,7 @@ class Context:
 
     def _get(self, key: Any, make: Callable[[], T]) -> T:
         try:
-            return self._cache[key]  # type: ignore[no-any-return]  # make() stored it
+            return self._cache[key]  # type: ignore[no-any-return]  # make() stored a T
         except KeyError:
             value = self._cache[key] = make()
             return value

@@ -40,20 +40,23 @@ def _hidden(rel: Path) -> bool:
 def load_ruleset(directory: str | Path, known_thresholds: Thresholds | None = None) -> Ruleset:
     """Load and validate a rules directory; raise ``RulesetInvalid`` with every error."""
     root = Path(directory)
-    if not root.is_dir():
-        raise RulesetInvalid(
-            [RuleError("", 0, "", f"rules directory {str(directory)!r} not found")]
-        )
-    files = {
-        p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace")
-        for p in rule_files(root)
-    }
     return compile_ruleset(
-        files, lambda rel: _read_list(root, rel), known_thresholds=known_thresholds
+        rule_texts(root), lambda rel: read_list_file(root, rel), known_thresholds=known_thresholds
     )
 
 
-def _read_list(root: Path, rel: str) -> str | None:
+def rule_texts(root: Path) -> dict[str, str]:
+    """``{relative path: text}`` of the rule files under ``root``; ``RulesetInvalid`` if none."""
+    if not root.is_dir():
+        raise RulesetInvalid([RuleError("", 0, "", f"rules directory {str(root)!r} not found")])
+    return {
+        p.relative_to(root).as_posix(): p.read_text("utf-8", errors="replace")
+        for p in rule_files(root)
+    }
+
+
+def read_list_file(root: Path, rel: str) -> str | None:
+    """The text of list file ``rel`` under ``root``, None if there is none."""
     path = root / rel
     return path.read_text("utf-8", errors="replace") if path.is_file() else None
 
@@ -86,6 +89,7 @@ class _Build:
         self.index = TermIndex()
         self.rules: list[CompiledRule] = []
         self.tests: list[RuleTest] = []
+        self.ids: dict[str, list[tuple[str, int, str]]] = {}  # id -> (file, line, key) of each
 
     def parse(self, name: str, text: str) -> None:
         """Parse one file and load its lists and default (rules wait for every list)."""
@@ -101,8 +105,12 @@ class _Build:
             return
         if doc is None:
             return
-        if report.load(FileSchema(), doc, "", 1) is None:
+        if not isinstance(doc, dict):
+            report.add(1, "", "expected a mapping")
             return
+        problems = FileSchema().validate(doc)
+        report.marshmallow(problems, doc, "", 1) if problems else None
+        _drop_malformed(doc, problems)
         self.docs.append((name, doc))
         self._lists(report, doc)
         if "default" in doc:
@@ -119,10 +127,10 @@ class _Build:
                     f"list {list_name!r} is already defined in {self.list_origin[list_name]}",
                 )
                 continue
-            items = self._list_items(report, spec, path, line)
-            if items is not None:
-                self.lists[list_name] = ListDef(list_name, items)
-                self.list_origin[list_name] = f"{report.file}:{line}"
+            # A broken list is still defined (empty): its uses are not errors of their own.
+            items = self._list_items(report, spec, path, line) or ()
+            self.lists[list_name] = ListDef(list_name, items)
+            self.list_origin[list_name] = f"{report.file}:{line}"
 
     def _list_items(
         self, report: Reporter, spec: Any, path: str, line: int
@@ -154,9 +162,9 @@ class _Build:
         self._check_defaults()
         self.index_rules()
         self.index.build()
-        ids = {r.id for r in self.rules}
+        self._check_ids()
         for name, doc in self.docs:
-            self._tests(Reporter(name, self.errors), doc, ids)
+            self._tests(Reporter(name, self.errors), doc, set(self.ids))
         if self.errors:
             raise RulesetInvalid(self.errors)
         return Ruleset(
@@ -178,49 +186,30 @@ class _Build:
 
     def index_rules(self) -> None:
         """Compile the rules of every parsed file, in file order."""
-        seen: dict[str, str] = {}
         for name, doc in self.docs:
             report = Reporter(name, self.errors)
             compiler = Compiler(report, self.lists, self.index, self.known_thresholds)
             rules = doc.get("rules") or []
             for i, node in enumerate(rules):
-                rule = self._rule(
-                    report, compiler, node, f"rules[{i}]", key_line(rules, i, 1), seen
-                )
+                rule = self._rule(report, compiler, node, f"rules[{i}]", key_line(rules, i, 1))
                 if rule is not None:
                     self.rules.append(rule)
 
     def _rule(
-        self,
-        report: Reporter,
-        compiler: Compiler,
-        node: Any,
-        path: str,
-        line: int,
-        seen: dict[str, str],
+        self, report: Reporter, compiler: Compiler, node: Any, path: str, line: int
     ) -> CompiledRule | None:
         line = node_line(node, line)
         data = report.load(RuleSchema(), node, path, line)
         condition = None
-        if (
-            isinstance(node, dict) and "if" in node
-        ):  # report condition errors even if other keys are bad
-            condition = compiler.condition(node["if"], join(path, "if"), key_line(node, "if", line))
-        if data is None:
-            return None
-        rule_id, id_line = data["id"], key_line(node, "id", line)
-        if rule_id in seen:
-            report.add(
-                id_line,
-                join(path, "id"),
-                f"duplicate rule id {rule_id!r} (first defined at {seen[rule_id]})",
-            )
-            return None
-        seen[rule_id] = f"{report.file}:{id_line}"
-        if condition is None:
+        if isinstance(node, dict):  # report every key's errors, even if other keys are bad
+            self._declare(report.file, node.get("id"), key_line(node, "id", line), path)
+            if "if" in node:
+                if_line = key_line(node, "if", line)
+                condition = compiler.condition(node["if"], join(path, "if"), if_line)
+        if data is None or condition is None:
             return None
         return CompiledRule(
-            id=rule_id,
+            id=data["id"],
             action=data["then"],
             priority=data["priority"],
             reason=data.get("reason"),
@@ -231,20 +220,45 @@ class _Build:
             enabled=data["enabled"],
         )
 
+    def _declare(self, file: str, rule_id: Any, line: int, path: str) -> None:
+        if isinstance(rule_id, str):
+            self.ids.setdefault(rule_id, []).append((file, line, join(path, "id")))
+
+    def _check_ids(self) -> None:
+        """Report a duplicate rule id at every place that defines it."""
+        for rule_id, places in self.ids.items():
+            if len(places) < 2:
+                continue
+            (first_file, first_line, first_key), *others = places
+            again = ", ".join(f"{file}:{line}" for file, line, _ in others)
+            message = f"rule id {rule_id!r} is defined again at {again}"
+            self.errors.append(RuleError(first_file, first_line, first_key, message))
+            for file, line, key in others:
+                message = (
+                    f"duplicate rule id {rule_id!r} (first defined at {first_file}:{first_line})"
+                )
+                self.errors.append(RuleError(file, line, key, message))
+
     def _tests(self, report: Reporter, doc: Any, ids: set[str]) -> None:
         tests = doc.get("tests") or []
         for i, node in enumerate(tests):
             line = node_line(node, key_line(tests, i, 1))
-            case = report.load(TestCaseSchema(), node, f"tests[{i}]", line)
-            if case is None:
-                continue
+            case, ok = report.load_all(TestCaseSchema(), node, f"tests[{i}]", line)
             rule_id = case.get("rule")
             if rule_id is not None and rule_id not in ids:
                 report.add(
                     key_line(node, "rule", line), f"tests[{i}].rule", f"unknown rule {rule_id!r}"
                 )
-                continue
-            self.tests.append(RuleTest(report.file, line, case))
+            elif ok:
+                self.tests.append(RuleTest(report.file, line, case))
+
+
+def _drop_malformed(doc: Any, problems: Mapping[str, Any]) -> None:
+    # Keys too malformed to read are set aside (their errors are recorded) so the
+    # rest of the file is still checked; a mapping of lists stays, bad names and all.
+    for key in problems:
+        if key in doc and not (key == "lists" and isinstance(doc[key], dict)):
+            del doc[key]
 
 
 def _parse_list(rel: str, text: str) -> list[tuple[str, str, int]]:

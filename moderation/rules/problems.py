@@ -112,14 +112,23 @@ class Reporter:
         self, schema: Schema, node: Any, path: str, line: int, unknown: str = "unknown key {name}"
     ) -> dict[str, Any] | None:
         """Validate ``node`` with ``schema``; None (errors recorded) if invalid."""
+        data, ok = self.load_all(schema, node, path, line, unknown)
+        return data if ok else None
+
+    def load_all(
+        self, schema: Schema, node: Any, path: str, line: int, unknown: str = "unknown key {name}"
+    ) -> tuple[dict[str, Any], bool]:
+        """Validate ``node``: its well-formed keys, and whether every key was (errors recorded)."""
         if not isinstance(node, dict):
             self.add(line, path, "expected a mapping")
-            return None
+            return {}, False
         try:
-            return schema.load(node)
+            return schema.load(node), True
         except ValidationError as exc:
             self.marshmallow(exc.messages, node, path, line, unknown)
-            return None
+            # The valid keys are still checked further, so one run reports every error.
+            valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+            return valid, False
 
 
 def _child(node: Any, key: Any) -> Any:

@@ -107,7 +107,7 @@ def parse_comparison(value: Any, unit_seconds: float | None = None) -> Compariso
     return Comparison(op, number, str(value))
 
 
-class ComparisonField(fields.Field):
+class ComparisonField(fields.Field[Any]):
     """A comparison string (or a bare number, meaning ``==``)."""
 
     def __init__(self, unit_seconds: float | None = None, **kwargs: Any) -> None:
@@ -121,7 +121,7 @@ class ComparisonField(fields.Field):
             raise ValidationError(str(exc)) from None
 
 
-class DurationField(fields.Field):
+class DurationField(fields.Field[Any]):
     """A duration such as ``"10 minutes"``."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> timedelta:
@@ -131,7 +131,7 @@ class DurationField(fields.Field):
             raise ValidationError(str(exc)) from None
 
 
-class ScoreField(fields.Field):
+class ScoreField(fields.Field[Any]):
     """A score comparison or a named threshold."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
@@ -144,7 +144,7 @@ class ScoreField(fields.Field):
             raise ValidationError(f"{exc}, or a named threshold ({names})") from None
 
 
-class StrList(fields.Field):
+class StrList(fields.Field[tuple[str, ...]]):
     """One string or a list of strings, loaded as a tuple."""
 
     def __init__(self, choices: tuple[str, ...] | None = None, **kwargs: Any) -> None:
@@ -165,7 +165,7 @@ class StrList(fields.Field):
         return tuple(str(v) for v in items)
 
 
-class StrictBool(fields.Field):
+class StrictBool(fields.Field[bool]):
     """``true`` or ``false`` only."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:

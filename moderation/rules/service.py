@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Collection, Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from moderation.rules.backtest import run_backtest
 from moderation.rules.engine import Ruleset
-from moderation.rules.loader import compile_ruleset, load_ruleset
+from moderation.rules.loader import compile_ruleset, read_list_file, rule_texts
 from moderation.rules.problems import RulesetInvalid, RulesUnavailable
 from moderation.rules.schema import parse_duration
 from moderation.rules.store import RulesStore
 from moderation.rules.testcases import run_tests
 
 Thresholds = Mapping[str, Collection[str]] | None
+# How posted files combine with the live rules directory (POST /v1/rules/check|backtest).
+MODES = ("overlay", "replace")
 
 
 def rules_status(*, store: RulesStore) -> dict[str, Any]:
@@ -27,13 +30,24 @@ def rules_status(*, store: RulesStore) -> dict[str, Any]:
 
 
 def check_files(
-    *, files: Mapping[str, str], lists: Mapping[str, str], known_thresholds: Thresholds
+    *,
+    files: Mapping[str, str],
+    lists: Mapping[str, str],
+    mode: str,
+    directory: str,
+    known_thresholds: Thresholds,
 ) -> dict[str, Any]:
-    """Validate a candidate ruleset given as text and run its tests."""
+    """Validate a candidate ruleset (see ``candidate``) and run its tests."""
     try:
-        ruleset = compile_ruleset(files, lists, known_thresholds=known_thresholds)
+        ruleset = candidate(
+            files=files,
+            lists=lists,
+            mode=mode,
+            directory=directory,
+            known_thresholds=known_thresholds,
+        )
     except RulesetInvalid as exc:
-        return {"valid": False, "errors": [_error(e) for e in exc.errors]}
+        return {"valid": False, "mode": mode, "errors": [_error(e) for e in exc.errors]}
     results = run_tests(ruleset)
     failed = [
         {"file": r.test.file, "line": r.test.line, "problems": list(r.problems), "text": str(r)}
@@ -42,7 +56,9 @@ def check_files(
     ]
     return {
         "valid": True,
+        "mode": mode,
         "version": ruleset.version,
+        "files": list(ruleset.files),
         "rules": list(ruleset.rule_ids),
         "errors": [],
         "tests": {"passed": len(results) - len(failed), "failed": failed},
@@ -53,13 +69,29 @@ def candidate(
     *,
     files: Mapping[str, str] | None,
     lists: Mapping[str, str],
+    mode: str,
     directory: str,
     known_thresholds: Thresholds,
 ) -> Ruleset:
-    """The ruleset to backtest: the files sent, or the rules directory as it is on disk."""
-    if files:
-        return compile_ruleset(files, lists, known_thresholds=known_thresholds)
-    return load_ruleset(directory, known_thresholds=known_thresholds)
+    """The files sent alone (``replace``) or over the rules directory on disk (``overlay``)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "replace":
+        return compile_ruleset(files or {}, lists, known_thresholds=known_thresholds)
+    root = Path(directory)
+    # A file sent replaces the live file of the same name; the others are kept.
+    texts = {**rule_texts(root), **{_normal(name): text for name, text in (files or {}).items()}}
+    sent = {_normal(name): text for name, text in lists.items()}
+    return compile_ruleset(
+        texts,
+        lambda rel: sent[rel] if rel in sent else read_list_file(root, rel),
+        known_thresholds=known_thresholds,
+    )
+
+
+def _normal(name: str) -> str:
+    # "./a.yaml" and "a.yaml" name the same live file.
+    return PurePosixPath(name).as_posix()
 
 
 def backtest_files(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify, request
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from moderation.accounts.auth import require_role
 from moderation.api import endpoint, load, read_json
@@ -31,13 +33,31 @@ def _duration(value: str) -> None:
         raise ValidationError(str(exc)) from None
 
 
+_MODE_HELP = (
+    "overlay (default): the files and lists sent are added to the live rules directory, "
+    "replacing files of the same name (send an empty file to leave a live one out); "
+    "replace: the files and lists sent are the whole ruleset."
+)
+
+
 class CheckSchema(Schema):
     files = fields.Dict(
         keys=fields.Str(validate=_YAML_NAME),
         values=fields.Str(),
         required=True,
+        metadata={"description": "Rule files: {relative path: YAML text}."},
     )
-    lists = fields.Dict(keys=fields.Str(validate=_NAME), values=fields.Str(), load_default=dict)
+    lists = fields.Dict(
+        keys=fields.Str(validate=_NAME),
+        values=fields.Str(),
+        load_default=dict,
+        metadata={"description": "List files the rule files name: {relative path: text}."},
+    )
+    mode = fields.Str(
+        load_default="overlay",
+        validate=validate.OneOf(service.MODES),
+        metadata={"description": _MODE_HELP},
+    )
 
 
 class BacktestSchema(CheckSchema):
@@ -45,10 +65,16 @@ class BacktestSchema(CheckSchema):
         keys=fields.Str(validate=_YAML_NAME),
         values=fields.Str(),
         load_default=None,
+        metadata={"description": "Rule files; without them, the rules directory on disk."},
     )
     since = fields.Str(load_default="30d", validate=_duration)
     examples = fields.Int(load_default=5, validate=validate.Range(0, 50))
     limit = fields.Int(load_default=5000, validate=validate.Range(1, 50_000))
+
+    @validates_schema
+    def _replace_needs_files(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("mode") == "replace" and not data.get("files"):
+            raise ValidationError("replace mode needs the files of the whole ruleset", "files")
 
 
 check_schema = CheckSchema()
@@ -70,7 +96,7 @@ def get_rules() -> tuple[Response, int]:
 
 @bp.post("/check")
 @endpoint(
-    summary="Validate a candidate ruleset (errors with file and line) and run its tests",
+    summary="Validate a candidate ruleset (every error with file, line and key), run its tests",
     tag="admin",
     auth="admin",
     body=check_schema,
@@ -81,7 +107,11 @@ def check_rules() -> tuple[Response, int]:
     """``valid: false`` with ``errors`` when the candidate would be refused."""
     data = load(check_schema, read_json(request))
     result = service.check_files(
-        files=data["files"], lists=data["lists"], known_thresholds=model_store().named_thresholds()
+        files=data["files"],
+        lists=data["lists"],
+        mode=data["mode"],
+        directory=current_app.config["RULES_DIR"],
+        known_thresholds=model_store().named_thresholds(),
     )
     return jsonify(result), 200
 
@@ -96,12 +126,13 @@ def check_rules() -> tuple[Response, int]:
 )
 @require_role("admin")
 def backtest_rules() -> tuple[Response, int]:
-    """Without ``files``, the rules directory as it is on disk is the candidate."""
+    """Without ``files``, the rules directory as it is on disk is the candidate (see ``mode``)."""
     data = load(backtest_schema, read_json(request))
     try:
         ruleset = service.candidate(
             files=data["files"],
             lists=data["lists"],
+            mode=data["mode"],
             directory=current_app.config["RULES_DIR"],
             known_thresholds=model_store().named_thresholds(),
         )
@@ -113,6 +144,15 @@ def backtest_rules() -> tuple[Response, int]:
             limit=data["limit"],
         )
     except RulesetInvalid as exc:
-        errors = {f"{e.file}:{e.line}": [f"{e.key}: {e.message}"] for e in exc.errors}
-        raise ApiError(400, "invalid_ruleset", "The candidate ruleset is invalid.", errors) from exc
+        raise ApiError(
+            400, "invalid_ruleset", "The candidate ruleset is invalid.", _by_place(exc)
+        ) from exc
     return jsonify(result), 200
+
+
+def _by_place(exc: RulesetInvalid) -> dict[str, list[str]]:
+    """Every error under its ``file:line`` (one line may hold several)."""
+    places: dict[str, list[str]] = {}
+    for e in exc.errors:
+        places.setdefault(f"{e.file}:{e.line}", []).append(f"{e.key}: {e.message}")
+    return places

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from moderation.accounts.service import add_user
+from moderation.comments.models import Comment, Decision
 from moderation.extensions import db
 from moderation.rules.backtest import run_backtest
 from moderation.rules.cli import rules_cli
 from moderation.rules.loader import compile_ruleset
 from moderation.rules.store import rules_store
-from moderation.rules.views import bp
 from tests.helpers import SiteClient, payload
+from tests.rules.conftest import bearer
 
 CANDIDATE = {
     "files": {
@@ -28,18 +31,6 @@ CANDIDATE = {
     },
     "lists": {"lists/insults.txt": "connard\n"},
 }
-
-
-@pytest.fixture
-def api(app: Flask) -> FlaskClient:
-    if "rules" not in app.blueprints:  # until the lead registers the blueprint in create_app
-        app.register_blueprint(bp)
-    return app.test_client()
-
-
-def bearer(role: str = "admin") -> dict[str, str]:
-    _, token = add_user(db.session, name=f"u-{role}", role=role)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_get_rules_needs_an_admin(api: FlaskClient) -> None:
@@ -151,6 +142,47 @@ def test_backtest_command(app: Flask, site: SiteClient, tmp_path: Any) -> None:
     (rules / "lists" / "insults.txt").write_text("connard\n")
     result = CliRunner().invoke(rules_cli, ["backtest", str(rules), "--since", "30d"])
     assert result.exit_code == 0, result.output
-    assert "replayed 3: 1 would change, 2 unchanged" in result.output
-    assert "approve -> review: 1" in result.output
+    assert "replayed 3 comments: 1 would change, 2 unchanged" in result.output
+    assert re.search(r"approve -> review +1", result.output)
     assert "replayed 3/3" in result.output  # progress (stderr, mixed in by the runner)
+
+
+def moderator_decides(external_id: str, action: str) -> None:
+    comment = db.session.scalar(select(Comment).where(Comment.external_id == external_id))
+    assert comment is not None
+    db.session.add(
+        Decision(
+            comment_id=comment.id,
+            revision=comment.revision,
+            action=action,
+            status=action + "d",
+            decided_by="moderator:m",
+            record={},
+        )
+    )
+    db.session.commit()
+
+
+def test_backtest_command_prints_text_and_explains_deferred(
+    app: Flask, site: SiteClient, tmp_path: Any
+) -> None:
+    post_comments(site)
+    moderator_decides("c-1", "approve")  # the candidate approves too: agree
+    moderator_decides("c-2", "reject")  # the candidate holds it for review: deferred
+    rules = tmp_path / "candidate"
+    (rules / "lists").mkdir(parents=True)
+    (rules / "house.yaml").write_text(CANDIDATE["files"]["house.yaml"])
+    (rules / "lists" / "insults.txt").write_text("connard\n")
+    result = CliRunner().invoke(rules_cli, ["backtest", str(rules)])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "{" not in text and "Counter" not in text  # no Python dict or repr
+    assert "Against the 2 comment(s) a moderator also decided (same revision):" in text
+    assert re.search(r"agree +1 ", text) and re.search(r"disagree +0 ", text)
+    assert re.search(r"deferred +1  the candidate holds it for review", text)
+    assert '("deferred": a moderator would decide the comment again' in text
+    assert "[approve -> review] comment c-2 (revision 1), decided by rule insults" in text
+    assert "      Quel connard, ce ministre" in text
+    as_json = CliRunner().invoke(rules_cli, ["backtest", str(rules), "--json"])
+    report = json.loads(as_json.stdout)
+    assert report["moderator_agreement"] == {"agree": 1, "deferred": 1}
