@@ -16,8 +16,8 @@ from moderation.config import Config
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import load_ruleset
 from moderation.rules.problems import RulesetInvalid
-from moderation.rules.schema import parse_duration
 from moderation.rules.testcases import run_tests
+from moderation.rules.values import parse_duration
 
 rules_cli = click.Group("rules", help="Validate, test and backtest the house rules.")
 

@@ -14,8 +14,8 @@ from moderation.errors import ApiError
 from moderation.extensions import db
 from moderation.rules import service
 from moderation.rules.problems import RulesetInvalid
-from moderation.rules.schema import parse_duration
 from moderation.rules.store import rules_store
+from moderation.rules.values import parse_duration
 
 bp = Blueprint("rules", __name__, url_prefix="/v1/rules")
 

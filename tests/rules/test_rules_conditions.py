@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from moderation.rules.schema import parse_comparison, parse_duration
+from moderation.rules.values import parse_comparison, parse_duration
 from moderation.scoring.contracts import AuthorFacts, CommentFacts
 from tests.rules.conftest import ruleset_from
 
