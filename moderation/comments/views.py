@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.comments import service
+from moderation.comments.intake import require_text
 from moderation.comments.schemas import payload_schema, record_schema
 from moderation.extensions import db
 from moderation.limits import check_backpressure, exempt
@@ -38,6 +39,7 @@ def _record(comment: object, status: int) -> tuple[Response, int]:
 def post_comment() -> tuple[Response, int]:
     """Store and enqueue; an identical replay answers 200 with the existing record."""
     data = load(payload_schema, read_json(request))
+    require_text(data, max_chars=current_app.config["MAX_TEXT_CHARS"])
     check_backpressure()
     comment, created = service.receive_comment(db.session, site=g.site, data=data)
     return _record(comment, 202 if created else 200)
