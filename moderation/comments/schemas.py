@@ -169,12 +169,21 @@ class DecisionSchema(Schema):
     error = fields.String(allow_none=True)
 
 
+class ParentSchema(Schema):
+    """The comment a reply answers, when the site sent it: its current text."""
+
+    id = fields.String()
+    body = fields.String(allow_none=True)  # None until the site sends the parent
+
+
 class CommentRecordSchema(Schema):
     """The comment record every comment endpoint answers with."""
 
     id = fields.String()
     site = fields.String()
     revision = fields.Integer()
+    body = fields.String(allow_none=True)  # the current revision's text, HTML reduced
+    parent = fields.Nested(ParentSchema, allow_none=True)  # None unless a reply
     status = fields.String()
     queue = fields.String(allow_none=True)
     language = fields.String(allow_none=True)

@@ -16,6 +16,7 @@ from moderation.authors.service import move_status, upsert_author
 from moderation.callbacks.service import supersede_pending
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.comments.texts import Texts, load_texts
 from moderation.db import commit, on_commit, utcnow
 from moderation.errors import ApiError
 from moderation.queue.items import withdraw_items
@@ -177,15 +178,19 @@ def comment_record(session: Session, comment: Comment, site: Site) -> dict[str, 
     """The comment record of SPEC §3."""
     # A pending revision has no decision yet: skip the query on the intake path.
     decision = None if comment.status == "pending" else current_decision(session, comment)
-    return build_record(comment, site, decision)
+    return build_record(comment, site, decision, load_texts(session, [comment]))
 
 
-def build_record(comment: Comment, site: Site, decision: Decision | None) -> dict[str, Any]:
+def build_record(
+    comment: Comment, site: Site, decision: Decision | None, texts: Texts
+) -> dict[str, Any]:
     """The comment record from rows already loaded (queue pages load them in bulk)."""
     return {
         "id": comment.external_id,
         "site": site.slug,
         "revision": comment.revision,
+        "body": texts.body(comment),
+        "parent": texts.parent(comment),
         "status": comment.status,
         "queue": comment.queue,
         "language": comment.language,
