@@ -83,8 +83,10 @@ def read_json(request: Request) -> Any:
         raise ApiError(
             400, "invalid_json", f"Malformed JSON: {exc.msg} at line {exc.lineno}."
         ) from exc
-    except ValueError as exc:  # NaN, Infinity, an integer over Python's 4,300 digits
+    except _Unstorable as exc:
         raise ApiError(400, "invalid_json", f"Malformed JSON: {exc}.") from exc
+    except ValueError as exc:  # Python's own limit on integer literals
+        raise ApiError(400, "invalid_json", "Malformed JSON: an integer over 4300 digits.") from exc
     except RecursionError as exc:
         raise ApiError(400, "invalid_json", "JSON is nested too deeply.") from exc
     if _too_deep(data):
@@ -92,15 +94,18 @@ def read_json(request: Request) -> Any:
     return data
 
 
+class _Unstorable(ValueError):
+    """A number Python reads but JSON (and PostgreSQL's JSONB) has no way to write."""
+
+
 def _no_constant(name: str) -> Any:
-    # Python reads NaN and Infinity; JSON (and PostgreSQL's JSONB) has neither.
-    raise ValueError(f"{name} is not a JSON number")
+    raise _Unstorable(f"{name} is not a JSON number")
 
 
 def _finite(literal: str) -> float:
     value = float(literal)
     if not math.isfinite(value):
-        raise ValueError(f"{literal[:20]} is out of range")
+        raise _Unstorable(f"{literal[:20]} is out of range")
     return value
 
 

@@ -66,6 +66,7 @@ def test_nul_and_lone_surrogates_in_unknown_fields_are_replaced(site):
         ('{"id": "c-1", "x": 1e400}', "out of range"),
         ('{"id": "c-1", "x": ' + "9" * 5000 + "}", "digits"),
         ('{"x": ' + "[" * 65 + "]" * 65 + "}", "over 64 levels"),
+        ('{"x": ' + "[" * 900 + "]" * 900 + "}", "nested"),  # below json's own limit
     ],
 )
 def test_json_that_cannot_be_stored_is_400(site, raw, message):
