@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -13,6 +14,8 @@ from marshmallow import Schema, ValidationError
 from moderation.errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Far deeper than any real document; deeper ones could exhaust the stack later (a 500).
+MAX_JSON_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,46 @@ def read_json(request: Request) -> Any:
             400, "invalid_encoding", f"Body is not valid UTF-8 (byte {exc.start})."
         ) from exc
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise ApiError(
             400, "invalid_json", f"Malformed JSON: {exc.msg} at line {exc.lineno}."
         ) from exc
+    except _Unstorable as exc:
+        raise ApiError(400, "invalid_json", f"Malformed JSON: {exc}.") from exc
+    except ValueError as exc:  # Python's own limit on integer literals
+        raise ApiError(400, "invalid_json", "Malformed JSON: an integer over 4300 digits.") from exc
     except RecursionError as exc:
         raise ApiError(400, "invalid_json", "JSON is nested too deeply.") from exc
+    if _too_deep(data):
+        raise ApiError(400, "invalid_json", f"JSON is nested over {MAX_JSON_DEPTH} levels.")
+    return data
+
+
+class _Unstorable(ValueError):
+    """A number Python reads but JSON (and PostgreSQL's JSONB) has no way to write."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _Unstorable(f"{name} is not a JSON number")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Unstorable(f"{literal[:20]} is out of range")
+    return value
+
+
+def _too_deep(data: Any) -> bool:
+    """True when containers nest over ``MAX_JSON_DEPTH``; iterative, so the stack is safe."""
+    level, depth = [data], 0
+    while level := [node for node in level if isinstance(node, dict | list)]:
+        depth += 1
+        if depth > MAX_JSON_DEPTH:
+            return True
+        level = [c for node in level for c in (node.values() if isinstance(node, dict) else node)]
+    return False
 
 
 def load(schema: Schema, data: Any) -> Any:

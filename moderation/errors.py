@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -87,10 +87,21 @@ def _domain_error(exc: domain.DomainError) -> Response:
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     code = _HTTP_CODES.get(status, "http_error")
-    response = error_response(ApiError(status, code, exc.description or code))
+    message = _too_large() if status == 413 else exc.description or code
+    response = error_response(ApiError(status, code, message))
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
     return response
+
+
+def _too_large() -> str:
+    # Werkzeug's text names no limit; a site needs both to fix what it sends.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    chars = current_app.config.get("MAX_TEXT_CHARS")
+    return (
+        f"Request body is over the {limit}-byte limit"
+        f" (comment text may have up to {chars} characters)."
+    )
 
 
 def _database_down(exc: Exception) -> Response:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate
 
 SOURCE = validate.Regexp(
     r"^[a-z0-9][a-z0-9_.-]{0,31}$", error="Must be 'native' or a provider name."
@@ -26,6 +28,56 @@ class CleanString(fields.String):
         return text
 
 
+# NUL and lone surrogates: PostgreSQL cannot store either in a JSONB document.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Letters and symbols that render as nothing (fillers, the blank braille pattern).
+_INVISIBLE = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def storable(value: Any) -> Any:
+    """A JSON value with NUL and lone surrogates in its strings and keys replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    if isinstance(value, dict):  # depth is bounded by read_json, so recursion is safe
+        return {storable(k): storable(v) for k, v in value.items()}
+    return value
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing in the text is visible: spaces, controls, zero-width characters."""
+    return all(
+        c.isspace() or c in _INVISIBLE or unicodedata.category(c) in ("Cc", "Cf", "Zs")
+        for c in text
+    )
+
+
+def _not_blank(text: str) -> None:
+    if is_blank(text):
+        raise ValidationError("Must not be blank.")
+
+
+class OpenSchema(Schema):
+    """Unknown fields are accepted and kept (SPEC §3: sites' CMSs send more), made storable.
+
+    Known fields are validated by their own types; unknown ones are only cleaned
+    of what PostgreSQL cannot store, so one odd CMS attribute never refuses a comment.
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    @post_load
+    def _storable_unknowns(self, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
+        return {
+            key if key in self.fields else storable(key): (
+                value if key in self.fields else storable(value)
+            )
+            for key, value in data.items()
+        }
+
+
 class UTCDateTime(fields.AwareDateTime):
     """An aware date and time that UTC can represent: it is stored in UTC (years 1 to 9999)."""
 
@@ -42,11 +94,8 @@ def _id(**kw: Any) -> CleanString:
     return CleanString(validate=validate.Length(min=1, max=200), **kw)
 
 
-class ArticleSchema(Schema):
+class ArticleSchema(OpenSchema):
     """The article the comment is on."""
-
-    class Meta:
-        unknown = RAISE
 
     id = _id(required=True)
     url = CleanString(validate=validate.Length(max=2000), allow_none=True)
@@ -57,11 +106,8 @@ class ArticleSchema(Schema):
     )
 
 
-class PayloadAuthorSchema(Schema):
+class PayloadAuthorSchema(OpenSchema):
     """The author as the site knows them."""
-
-    class Meta:
-        unknown = RAISE
 
     id = _id(required=True)
     source = CleanString(required=True, validate=SOURCE)
@@ -70,18 +116,15 @@ class PayloadAuthorSchema(Schema):
     created_at = UTCDateTime(allow_none=True)
 
 
-class CommentPayloadSchema(Schema):
+class CommentPayloadSchema(OpenSchema):
     """``POST /v1/sites/{site}/comments``: a new comment or a new revision."""
-
-    class Meta:
-        unknown = RAISE
 
     id = _id(required=True)
     article = fields.Nested(ArticleSchema, required=True)
     parent_id = _id(allow_none=True)
     author = fields.Nested(PayloadAuthorSchema, required=True)
     # The character limit is enforced by the service (413), not here (400).
-    body = CleanString(required=True)
+    body = CleanString(required=True, validate=_not_blank)
     body_format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
     created_at = UTCDateTime(allow_none=True)
     ip = fields.IP(allow_none=True)
@@ -126,12 +169,21 @@ class DecisionSchema(Schema):
     error = fields.String(allow_none=True)
 
 
+class ParentSchema(Schema):
+    """The comment a reply answers, when the site sent it: its current text."""
+
+    id = fields.String()
+    body = fields.String(allow_none=True)  # None until the site sends the parent
+
+
 class CommentRecordSchema(Schema):
     """The comment record every comment endpoint answers with."""
 
     id = fields.String()
     site = fields.String()
     revision = fields.Integer()
+    body = fields.String(allow_none=True)  # the current revision's text, HTML reduced
+    parent = fields.Nested(ParentSchema, allow_none=True)  # None unless a reply
     status = fields.String()
     queue = fields.String(allow_none=True)
     language = fields.String(allow_none=True)

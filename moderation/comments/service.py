@@ -16,13 +16,17 @@ from moderation.authors.service import move_status, upsert_author
 from moderation.callbacks.service import supersede_pending
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.comments.schemas import is_blank
+from moderation.comments.texts import Texts, load_texts
 from moderation.db import utcnow
-from moderation.exceptions import Conflict, NotFound, TooLarge
+from moderation.exceptions import Conflict, Invalid, NotFound, TooLarge
 from moderation.queue.items import withdraw_items
 from moderation.sites.models import Site
 from moderation.text.html import body_to_text
 
 log = logging.getLogger(__name__)
+
+NO_TEXT = "Has no text once HTML is reduced."
 
 
 def _sha256(value: str) -> str:
@@ -50,10 +54,18 @@ def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tu
     # The limit is on the text readers see; HTML markup may add up to three times as
     # much again. The raw check comes first so oversize markup is never parsed.
     if len(data["body"]) > limit * 4:
-        raise too_long
+        raise TooLarge(
+            f"Comment body is over {limit * 4} characters, markup included "
+            f"(its text may have up to {limit}).",
+            code="text_too_long",
+        )
     text, links = body_to_text(data["body"], data["body_format"])
     if len(text) > limit:
         raise too_long
+    if is_blank(text) and not links:
+        # Images and other media are dropped by the reduction: an image-only comment
+        # would be approved unseen. One that keeps only a link stays (the rules judge it).
+        raise Invalid("Invalid fields.", fields={"body": [NO_TEXT]})
     content_hash = _sha256(data["body_format"] + "\x00" + data["body"])
     # Two requests for the same new comment (or author) may race: the loser's flush
     # raises IntegrityError and the request replays its unit of work (db.unit_of_work),
@@ -165,15 +177,19 @@ def comment_record(session: Session, comment: Comment, site: Site) -> dict[str, 
     """The comment record of SPEC §3."""
     # A pending revision has no decision yet: skip the query on the intake path.
     decision = None if comment.status == "pending" else current_decision(session, comment)
-    return build_record(comment, site, decision)
+    return build_record(comment, site, decision, load_texts(session, [comment]))
 
 
-def build_record(comment: Comment, site: Site, decision: Decision | None) -> dict[str, Any]:
+def build_record(
+    comment: Comment, site: Site, decision: Decision | None, texts: Texts
+) -> dict[str, Any]:
     """The comment record from rows already loaded (queue pages load them in bulk)."""
     return {
         "id": comment.external_id,
         "site": site.slug,
         "revision": comment.revision,
+        "body": texts.body(comment),
+        "parent": texts.parent(comment),
         "status": comment.status,
         "queue": comment.queue,
         "language": comment.language,

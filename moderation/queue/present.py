@@ -12,6 +12,7 @@ from moderation.authors.models import Author, Sanction
 from moderation.authors.service import author_summary, in_force
 from moderation.comments.models import Comment, Decision
 from moderation.comments.service import build_record
+from moderation.comments.texts import Texts, load_texts
 from moderation.db import utcnow
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
@@ -40,6 +41,7 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
         )
     }
     decisions = _latest_decisions(session, comment_ids)
+    texts = load_texts(session, list(comments.values()))
     sanctions = _active_sanctions(session, list(authors))
     flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for flag in session.scalars(
@@ -47,7 +49,7 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
     ):
         flags[flag.comment_id].append(flag_view(flag))
     return [
-        _item(item, comments[item.comment_id], sites, authors, decisions, sanctions, flags)
+        _item(item, comments[item.comment_id], sites, authors, decisions, texts, sanctions, flags)
         for item in items
     ]
 
@@ -58,6 +60,7 @@ def _item(
     sites: dict[int, Site],
     authors: dict[int, Author],
     decisions: dict[int, Decision],
+    texts: Texts,
     sanctions: dict[int, tuple[str, ...]],
     flags: dict[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def _item(
         "priority": item.priority,
         "reasons": item.reasons,
         "created_at": item.created_at.isoformat(),
-        "comment": {**build_record(comment, site, decision), "article": comment.article},
+        "comment": {**build_record(comment, site, decision, texts), "article": comment.article},
         "author": author_summary(authors[comment.author_id], sanctions.get(comment.author_id, ())),
         "flags": flags.get(comment.id, []),
         "claim": claim,

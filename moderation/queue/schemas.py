@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from moderation.comments.schemas import CleanString
+from moderation.comments.schemas import CleanString, CommentRecordSchema
 
 
 class QueueQuerySchema(Schema):
@@ -40,6 +40,12 @@ class ResolveSchema(Schema):
             raise ValidationError("A rejection needs a reason code.", "reason")
 
 
+class ItemCommentSchema(CommentRecordSchema):
+    """The comment record with the article it is on."""
+
+    article = fields.Dict()
+
+
 class ItemSchema(Schema):
     """A queue item with everything a moderator needs to decide."""
 
@@ -48,7 +54,7 @@ class ItemSchema(Schema):
     priority = fields.Integer()
     reasons = fields.List(fields.String())
     created_at = fields.String()
-    comment = fields.Dict()
+    comment = fields.Nested(ItemCommentSchema)
     author = fields.Dict()
     flags = fields.List(fields.Dict())
     claim = fields.Dict(allow_none=True)

@@ -140,8 +140,8 @@ def resolve(
     session: Session, *, item_id: int, user: User, action: str, reason: str | None, note: str | None
 ) -> ReviewItem:
     """Decide an item: exactly one of two concurrent moderators wins, the other gets 409."""
-    if reason and reason not in allowed_reasons(current_app.config["REASON_CODES"]):
-        message = "Unknown reason code."
+    if reason and reason not in (allowed := allowed_reasons(current_app.config["REASON_CODES"])):
+        message = f"Unknown reason code; allowed: {', '.join(sorted(allowed))}."
         raise Invalid(message, fields={"reason": [message]})
     item = get_item(session, item_id)
     now = utcnow()

@@ -10,8 +10,10 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from moderation.accounts.service import add_user
+from moderation.comments.models import CommentRevision
 from moderation.extensions import db
 from moderation.signing import signature_headers as sign_headers
 from moderation.sites.service import add_site
@@ -101,3 +103,21 @@ def test_a_long_language_hint_is_stored(site: SiteClient) -> None:
     # VARCHAR(8), a 500.
     response = site.post(payload("c-1", language="zh-Hant-TW"))
     assert response.status_code == 202, response.json
+
+
+def test_unknown_fields_with_nul_surrogates_and_deep_nesting_are_stored(site: SiteClient) -> None:
+    # Unknown fields are kept in JSONB, which refuses \u0000 and lone surrogates:
+    # both are replaced by U+FFFD (known fields still refuse them with a 400).
+    deep: Any = "fond"
+    for _ in range(62):  # 64 levels with the payload and "extra": the most read_json takes
+        deep = [deep]
+    extra = {"k\u0000": "v\u0000", "s": "\udc00", "deep": deep, "n": 10**4000}
+    raw = json.dumps(
+        payload("c-1", author={"id": "u-1", "source": "vk", "x\u0000": 1}, extra=extra)
+    )
+    response = site.post(raw=raw.encode())
+    assert response.status_code == 202, response.json
+    stored = db.session.scalar(select(CommentRevision.payload))
+    assert stored["extra"]["k\ufffd"] == "v\ufffd" and stored["extra"]["s"] == "\ufffd"
+    assert stored["extra"]["deep"] == deep and stored["extra"]["n"] == 10**4000
+    assert stored["author"]["x\ufffd"] == 1
