@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, process resources, blueprints, the unit of work, errors."""
+    from flask import Flask  # here, so `moderation --help` and `sign` never import Flask
+
     app = Flask(__name__)
     register_config(app, config)
     register_extensions(app)

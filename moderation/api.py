@@ -24,12 +24,14 @@ class Contract:
 
     summary: str
     tag: str
-    auth: str | None = None  # "site" (HMAC), "moderator", "admin" (bearer) or None
+    # "site" (HMAC), "moderator", "admin" (bearer), "metrics" (optional bearer) or None
+    auth: str | None = None
     body: Schema | None = None
     responses: Mapping[int, Schema | dict[str, Any] | None] = field(default_factory=dict)
     query: Schema | None = None
     media: str = "application/json"
     uses_db: bool = True  # may answer 503 when the database is unreachable
+    description: str = ""
 
 
 def endpoint(**kwargs: Any) -> Callable[[F], F]:

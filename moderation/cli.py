@@ -1,27 +1,96 @@
-"""The ``moderation`` command: Flask's CLI with this service's command groups."""
+"""The ``moderation`` command: this service's command groups, each imported when it runs.
+
+``moderation --help`` and ``moderation sign`` must stay fast (every README curl line
+calls ``sign``), so the groups, and Flask, the app, the models and scikit-learn behind
+them, are imported only for the command being run.
+"""
 
 from __future__ import annotations
 
-from flask.cli import FlaskGroup
+import importlib
+from typing import NamedTuple
 
-from moderation import create_app
+import click
 
 
-def build_cli() -> FlaskGroup:
-    """The command group, with every area's commands registered."""
-    from moderation.accounts.cli import users_cli
-    from moderation.classifier.cli import model_cli
-    from moderation.dbcli import db_cli
-    from moderation.demo import demo_command, sign_command
-    from moderation.rules.cli import rules_cli
-    from moderation.scoring.cli import pipeline_cli
-    from moderation.sites.cli import sites_cli
+class Entry(NamedTuple):
+    """Where a command lives, its one-line help, and whether it runs inside the app."""
 
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Comment moderation service.")
-    for group in (db_cli, sites_cli, users_cli, rules_cli, model_cli, pipeline_cli):
-        cli.add_command(group)
-    cli.add_command(demo_command)
-    cli.add_command(sign_command)
+    module: str
+    attribute: str
+    help: str
+    app: bool = True
+
+
+# Written out so that listing the commands imports none of them; a test checks each help
+# against the command's own.
+COMMANDS = {
+    "db": Entry("moderation.dbcli", "db_cli", "Database schema migrations."),
+    "demo": Entry(
+        "moderation.demo",
+        "demo_command",
+        "Post a signed sample comment to the running service, print its decision and callback.",
+    ),
+    "model": Entry(
+        "moderation.classifier.cli",
+        "model_cli",
+        "Train, evaluate, promote and run the comment classifier.",
+    ),
+    "pipeline": Entry("moderation.scoring.cli", "pipeline_cli", "The scoring pipeline."),
+    "rules": Entry(
+        "moderation.rules.cli", "rules_cli", "Validate, test and backtest the house rules."
+    ),
+    "sign": Entry(
+        "moderation.signcli",
+        "sign_command",
+        "Print curl -H options that sign BODY_FILE (or an empty body with --path).",
+        app=False,
+    ),
+    "sites": Entry("moderation.sites.cli", "sites_cli", "Client sites and their signing secrets."),
+    "users": Entry("moderation.accounts.cli", "users_cli", "Moderator and admin accounts."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use; the app is built only for them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, without importing any."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the command's module now, with the app factory if it needs the app."""
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        if entry.app and ctx.obj is None:
+            ctx.obj = _script_info()
+        command: click.Command = getattr(importlib.import_module(entry.module), entry.attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands section of ``--help``, from the table above."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name].help) for name in self.list_commands(ctx)])
+
+
+def _script_info() -> object:
+    # What ``with_appcontext`` looks for in the context to build the app.
+    from flask.cli import ScriptInfo
+
+    from moderation import create_app
+
+    return ScriptInfo(create_app=create_app, set_debug_flag=False)
+
+
+def build_cli() -> click.Group:
+    """The ``moderation`` command group."""
+
+    @click.group(cls=LazyGroup, help="Comment moderation service.")
+    @click.version_option(package_name="moderation")
+    def cli() -> None:
+        pass
+
     return cli
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def _path(name: str, default: str) -> str:
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    # A bad CIDR fails at start-up rather than leaving /metrics open by mistake.
+    items = os.environ.get(name, "").split(",")
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip())
 
 
 DEFAULT_REASONS = "insult,hate,threat,obscene,spam,off_topic,personal_data,harassment,banned,other"
@@ -72,6 +79,9 @@ class Config:
         self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
         self.REPORT_THRESHOLD = _float("MODERATION_REPORT_THRESHOLD", 3.0)
         self.REASON_CODES = tuple(_str("MODERATION_REASON_CODES", DEFAULT_REASONS).split(","))
+        # Monitoring: /metrics is open unless a bearer token and/or client networks are set.
+        self.METRICS_TOKEN = _str("MODERATION_METRICS_TOKEN", "")
+        self.METRICS_ALLOW = _networks("MODERATION_METRICS_ALLOW")
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

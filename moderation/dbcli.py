@@ -7,8 +7,12 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
+
+from moderation.db import make_engine
 
 db_cli = click.Group("db", help="Database schema migrations.")
 
@@ -21,20 +25,40 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     return cfg
 
 
-def upgrade(url: str | None = None) -> None:
-    """Migrate the database to the newest schema (creates the SQLite folder if needed)."""
+def current_revision(url: str) -> str | None:
+    """The schema revision the database is at (``None``: never migrated)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str | None = None) -> tuple[str | None, str | None]:
+    """Migrate to the newest schema (creating the SQLite folder); the revisions before and after."""
     url = url or current_app.config["DATABASE_URL"]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    before = current_revision(url)
     command.upgrade(alembic_config(url), "head")
+    return before, current_revision(url)
+
+
+def describe_upgrade(url: str, before: str | None, after: str | None) -> str:
+    """One line saying what ``upgrade`` did, with any password in the URL masked."""
+    where = make_url(url).render_as_string(hide_password=True)
+    if before == after:
+        return f"database at {where} already at head {after}"
+    return f"database at {where} migrated from {before or 'empty'} to revision {after} (head)"
 
 
 @db_cli.command("upgrade")
 @with_appcontext
 def upgrade_command() -> None:
     """Migrate to the newest schema."""
-    upgrade()
-    click.echo("database is up to date")
+    url = current_app.config["DATABASE_URL"]
+    click.echo(describe_upgrade(url, *upgrade(url)))
 
 
 @db_cli.command("revision")

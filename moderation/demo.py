@@ -1,4 +1,4 @@
-"""``moderation demo`` and ``moderation sign``: try the running service end to end by hand."""
+"""``moderation demo``: try the running service end to end by hand."""
 
 from __future__ import annotations
 
@@ -93,15 +93,3 @@ def demo_command(url: str, body: str, port: int) -> None:
     path = f"/v1/sites/demo/comments/{payload['id']}"
     got = requests.get(url + path, headers=signature_headers(secret, b"", path), timeout=10)
     click.echo(f"GET -> {got.status_code} {json.dumps(got.json(), ensure_ascii=False, indent=2)}")
-
-
-@click.command("sign")
-@click.option("--secret", required=True, envvar="MODERATION_SITE_SECRET")
-@click.option("--path", default="", help="Request path, for requests without a body.")
-@click.argument("body_file", type=click.File("rb"), required=False)
-def sign_command(secret: str, path: str, body_file: Any) -> None:
-    """Print curl -H options that sign BODY_FILE (or an empty body with --path)."""
-    body = body_file.read() if body_file else b""
-    # No spaces, so the output survives the shell's word splitting in $(...).
-    headers = signature_headers(secret, body, path)
-    click.echo(" ".join(f"-H {name}:{value}" for name, value in headers.items()))

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Iterable
 
 TIMESTAMP_HEADER = "X-Moderation-Timestamp"
 SIGNATURE_HEADER = "X-Moderation-Signature"
 DELIVERY_HEADER = "X-Moderation-Delivery"
+VALUE = re.compile(r"sha256=[0-9a-fA-F]{64}")
+FORMAT = (
+    'Signature must be sha256=<hex HMAC-SHA256 of "{timestamp}.{body}"> '
+    '(of "{timestamp}.{path}" for a request without a body), comma-separated if several.'
+)
 
 
 class SignatureError(Exception):
@@ -55,7 +61,9 @@ def verify(
     current = time.time() if now is None else now
     if abs(current - int(timestamp)) > tolerance:
         raise SignatureError("stale_timestamp", f"Timestamp is more than {tolerance} s from now.")
-    offered = [v.strip() for v in signature.split(",") if v.strip()][:8]
+    offered = [v.strip().lower() for v in signature.split(",") if VALUE.fullmatch(v.strip())][:8]
+    if not offered:
+        raise SignatureError("malformed_signature", FORMAT)
     expected = [sign(secret, timestamp, body, path) for secret in secrets]
     # Compare every pair so timing reveals nothing about which one matched.
     matched = False
@@ -63,4 +71,9 @@ def verify(
         for candidate in expected:
             matched |= hmac.compare_digest(value.encode(), candidate.encode())
     if not matched:
-        raise SignatureError("invalid_signature", "Signature does not match.")
+        raise mismatch()
+
+
+def mismatch() -> SignatureError:
+    """The error for a well-formed signature made with no valid secret."""
+    return SignatureError("invalid_signature", "Signature does not match.")

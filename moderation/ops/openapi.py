@@ -33,6 +33,8 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "site": [{"siteSignature": []}],
     "moderator": [{"bearer": []}],
     "admin": [{"bearer": []}],
+    # The empty requirement: open when neither MODERATION_METRICS_TOKEN nor _ALLOW is set.
+    "metrics": [{"metricsToken": []}, {}],
 }
 
 
@@ -46,6 +48,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
     )
     spec.components.schema("Error", ERROR_SCHEMA)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme(
+        "metricsToken",
+        {"type": "http", "scheme": "bearer", "description": "MODERATION_METRICS_TOKEN, if set"},
+    )
     spec.components.security_scheme(
         "siteSignature", {"type": "apiKey", "in": "header", "name": "X-Moderation-Signature"}
     )
@@ -81,6 +87,8 @@ def _operation(
     contract: Contract, arguments: set[str], integers: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": contract.summary, "tags": [contract.tag], "responses": {}}
+    if contract.description:
+        op["description"] = contract.description
     op["parameters"] = [
         {
             "in": "path",
@@ -100,7 +108,8 @@ def _operation(
             "content": {"application/json": {"schema": contract.body}},
         }
     responses = dict(contract.responses)
-    if contract.auth:  # every authenticated route is rate-limited (moderation/limits.py)
+    # Every authenticated route is rate-limited (moderation/limits.py); monitoring never is.
+    if contract.auth and contract.auth != "metrics":
         responses.setdefault(429, None)
     if contract.uses_db:  # a database outage answers 503 (moderation/errors.py)
         responses.setdefault(503, None)

@@ -21,11 +21,18 @@ sites_cli = click.Group("sites", help="Client sites and their signing secrets.")
 def add(slug: str, callback_url: str) -> None:
     """Create a site and print its secret once."""
     try:
-        site, secret = service.add_site(db.session, slug=slug, callback_url=callback_url)
+        site, secret = service.add_site(
+            db.session, slug=slug, callback_url=callback_url, warn=_warn
+        )
     except (service.SiteError, CallbackUrlError) as exc:
         raise click.ClickException(str(exc)) from exc
     db.commit()  # the command is the unit of work
     click.echo(json.dumps({"site": site.slug, "secret": secret}))
+
+
+def _warn(message: str) -> None:
+    # On stderr, so stdout stays the one JSON line.
+    click.echo(f"warning: {message}", err=True)
 
 
 @sites_cli.command("rotate-secret")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.callbacks.urls import check_callback_url
+from moderation.callbacks.urls import CallbackHostUnresolved, check_callback_url
 from moderation.db import utcnow
 from moderation.exceptions import Invalid, NotFound
 from moderation.sites import secrets
 from moderation.sites.models import Site
 
+log = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -35,18 +38,32 @@ def get_site_or_404(session: Session, slug: str) -> Site:
     return site
 
 
-def add_site(session: Session, *, slug: str, callback_url: str) -> tuple[Site, str]:
+def add_site(
+    session: Session, *, slug: str, callback_url: str, warn: Callable[[str], None] = log.warning
+) -> tuple[Site, str]:
     """Create a site; return it with its secret (shown once, stored encrypted)."""
     if not SLUG.match(slug):
         raise SiteError("Slug must be lowercase letters, digits, '-' or '_' (max 64).")
     if get_site(session, slug) is not None:
         raise SiteError(f"Site {slug!r} already exists.")
-    check_callback_url(callback_url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"])
+    check_new_callback_url(callback_url, warn=warn)
     secret = secrets.new_secret()
     site = Site(slug=slug, callback_url=callback_url, secret_enc=secrets.encrypt(secret))
     session.add(site)
     session.flush()
     return site, secret
+
+
+def check_new_callback_url(url: str, *, warn: Callable[[str], None]) -> None:
+    """Refuse a bad callback URL; only warn when its host does not resolve yet.
+
+    Every delivery resolves and checks the host again, so a name without an address now
+    (no DNS on this machine, a site not yet live) is safe to register.
+    """
+    try:
+        check_callback_url(url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"])
+    except CallbackHostUnresolved as exc:
+        warn(f"{exc}; registered anyway, the host is checked again before every delivery.")
 
 
 def rotate_secret(session: Session, *, slug: str) -> tuple[Site, str, dt.datetime]:

@@ -8,6 +8,7 @@ from moderation.accounts.auth import require_role
 from moderation.api import endpoint
 from moderation.extensions import db
 from moderation.limits import exempt
+from moderation.stats.auth import metrics_access
 from moderation.stats.service import prometheus, stats
 
 bp = Blueprint("stats", __name__)
@@ -38,8 +39,18 @@ def get_stats() -> Response:
 @bp.get("/metrics")
 @exempt
 @endpoint(
-    summary="Prometheus metrics", tag="ops", media="text/plain", responses={200: {"type": "string"}}
+    summary="Prometheus metrics",
+    description=(
+        "Open unless restricted: with MODERATION_METRICS_ALLOW (comma-separated CIDRs) other"
+        " client addresses get 403; with MODERATION_METRICS_TOKEN a request without"
+        " `Authorization: Bearer <token>` gets 401. When both are set, both are required."
+    ),
+    tag="ops",
+    auth="metrics",
+    media="text/plain",
+    responses={200: {"type": "string"}, 401: None, 403: None},
 )
+@metrics_access
 def metrics() -> Response:
     """The numbers of /v1/stats, read from the database (right with any number of processes)."""
     return Response(prometheus(stats(db.session)), mimetype="text/plain; version=0.0.4")

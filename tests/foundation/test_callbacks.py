@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 
 from sqlalchemy import select
 
@@ -10,6 +11,7 @@ from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.callbacks.service import next_delay
 from moderation.extensions import db
 from moderation.signing import verify
+from moderation.sites.models import Site
 from moderation.sites.service import rotate_secret
 from tests.helpers import deliver_now, payload
 
@@ -91,3 +93,22 @@ def test_private_callback_urls_are_refused_unless_allowed(app, site, receiver):
     attempt = db.session.scalar(select(DeliveryAttempt))
     assert delivery.status == "pending" and "CallbackUrlError" in attempt.error
     assert not receiver.received
+
+
+def test_a_callback_host_that_does_not_resolve_is_retried(app, site, receiver, monkeypatch):
+    from moderation.callbacks.urls import CallbackHostUnresolved
+
+    app.config["ALLOW_PRIVATE_CALLBACKS"] = False
+    db.session.scalar(select(Site)).callback_url = "https://example.org/cb"
+    db.session.commit()
+
+    def fail(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fail)
+    site.post(payload())
+    attempt = db.session.scalar(select(DeliveryAttempt))
+    assert only_delivery().status == "pending"
+    assert (
+        attempt.error.startswith(CallbackHostUnresolved.__name__) and "example.org" in attempt.error
+    )

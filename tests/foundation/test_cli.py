@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 from moderation.cli import build_cli
 
@@ -58,3 +59,62 @@ def test_users_add_and_revoke(app):
     assert out["user"] == "alice" and out["role"] == "moderator" and out["token"]
     assert invoke(app, "users", "add", "bob", "--role", "king").exit_code == 2
     assert json.loads(invoke(app, "users", "revoke", "alice").output)["revoked"] is True
+
+
+def test_db_upgrade_says_what_it_did(tmp_path):
+    from alembic import command
+
+    from moderation.dbcli import alembic_config
+    from tests.conftest import make_app
+
+    url = f"sqlite:///{tmp_path}/fresh.sqlite"
+    app = make_app(url, tmp_path)
+    with app.app_context():
+        first = invoke(app, "db", "upgrade").output.strip()
+        again = invoke(app, "db", "upgrade").output.strip()
+    assert first == f"database at {url} migrated from empty to revision 0003 (head)"
+    assert again == f"database at {url} already at head 0003"
+    older = f"sqlite:///{tmp_path}/older.sqlite"
+    command.upgrade(alembic_config(older), "0001")
+    with make_app(older, tmp_path).app_context() as ctx:
+        assert "from 0001 to revision 0003" in invoke(ctx.app, "db", "upgrade").output
+
+
+def test_db_upgrade_never_prints_a_password():
+    from moderation.dbcli import describe_upgrade
+
+    line = describe_upgrade("postgresql+psycopg://mod:hunter2@db.internal/mod", None, "0003")
+    assert "hunter2" not in line and "mod:***@db.internal/mod" in line
+
+
+def no_dns(monkeypatch):
+    """Every name lookup fails, as on a machine without network."""
+
+    def fail(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fail)
+
+
+def test_readme_sites_add_works_without_dns(app, monkeypatch):
+    app.config["ALLOW_PRIVATE_CALLBACKS"] = False
+    no_dns(monkeypatch)
+    url = "https://example.org/moderation-callback"
+    result = invoke(app, "sites", "add", "mysite", "--callback-url", url)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["site"] == "mysite"
+    assert "does not resolve: example.org" in result.stderr
+    assert "checked again before every delivery" in result.stderr
+
+
+def test_literal_private_addresses_are_refused_without_dns(app, monkeypatch):
+    app.config["ALLOW_PRIVATE_CALLBACKS"] = False
+    no_dns(monkeypatch)
+    for url in (
+        "http://127.0.0.1/cb",
+        "http://10.0.0.8/cb",
+        "http://[::1]/cb",
+        "http://[fe80::1]/",
+    ):
+        result = invoke(app, "sites", "add", "s", "--callback-url", url)
+        assert result.exit_code == 1 and "private or loopback" in result.output, url

@@ -104,8 +104,29 @@ def test_rotation_grace_expires(app, site):
     assert SiteClient(site.client, "demo", new_secret).post(payload()).status_code == 202
 
 
-def test_unknown_site_is_404(app, site):
-    other = SiteClient(site.client, "nope", site.secret)
-    response = other.post(payload())
-    assert response.status_code == 404
-    assert response.json["error"]["code"] == "not_found"
+def test_unknown_site_answers_exactly_like_a_bad_signature(app, site):
+    """Site names cannot be probed without a secret (15.8)."""
+    unknown = SiteClient(site.client, "nope", site.secret)
+    wrong = SiteClient(site.client, "demo", "not-the-secret")
+    for call in (lambda c: c.post(payload()), lambda c: c.get("c-1"), lambda c: c.delete("c-1")):
+        a, b = call(unknown), call(wrong)
+        assert a.status_code == b.status_code == 401
+        assert (
+            a.json
+            == b.json
+            == {"error": {"code": "invalid_signature", "message": "Signature does not match."}}
+        )
+
+
+@pytest.mark.parametrize("value", ["deadbeef" * 8, "sha1=" + "0" * 40, "sha256=xyz", "sha256="])
+def test_a_signature_without_sha256_says_the_expected_format(app, site, value):
+    ts = str(int(time.time()))
+    with pytest.raises(SignatureError) as caught:
+        verify(["s3cret"], timestamp=ts, signature=value, body=BODY, path="/p")
+    assert caught.value.code == "malformed_signature"
+    assert 'sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">' in caught.value.message
+    for slug in ("demo", "nope"):  # the same answer whether the site exists or not
+        headers = {"X-Moderation-Timestamp": ts, "X-Moderation-Signature": value}
+        response = site.client.get(f"/v1/sites/{slug}/comments/c-1", headers=headers)
+        assert response.status_code == 401
+        assert response.json["error"]["code"] == "malformed_signature"

@@ -1,0 +1,62 @@
+"""``moderation --help`` and ``moderation sign`` import nothing heavy and build no app (15.7)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from moderation.cli import COMMANDS, build_cli
+
+MAIN = "from moderation.cli import main; main()"
+# Flask alone is most of a plain call's time (about 0.2 s), so it is on the list too.
+HEAVY = ("sklearn", "scipy", "numpy", "celery", "sqlalchemy", "alembic", "requests", "flask")
+
+
+def run_cli(tmp_path, *args: str) -> tuple[str, set[str]]:
+    """Run ``moderation ARGS`` in a fresh interpreter: its output and every module imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", MAIN, *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    lines = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
+    return done.stdout, set(lines)
+
+
+@pytest.mark.parametrize(
+    "args", [("--help",), ("sign", "--secret", "s", "--path", "/v1/x"), ("sign", "--help")]
+)
+def test_plain_commands_import_nothing_heavy(tmp_path, args):
+    out, imported = run_cli(tmp_path, *args)
+    assert out
+    heavy = {name for name in imported if name.split(".")[0] in HEAVY}
+    assert not heavy, sorted(heavy)
+    assert "moderation.extensions" not in imported  # no app was built
+
+
+def test_sign_prints_curl_headers(tmp_path):
+    out, _ = run_cli(tmp_path, "sign", "--secret", "s", "--path", "/v1/x")
+    assert out.startswith("-H X-Moderation-Timestamp:") and "sha256=" in out
+
+
+def test_help_lists_only_this_services_commands(tmp_path):
+    out, _ = run_cli(tmp_path, "--help")
+    for name in COMMANDS:
+        assert f"\n  {name} " in out
+    for noise in ("routes", "shell", "Run a development server", "Flask", "--app", "--env-file"):
+        assert noise not in out
+
+
+def test_static_help_matches_each_command():
+    cli = build_cli()
+    ctx = click.Context(cli)
+    for name, entry in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert command.get_short_help_str(limit=1000) == entry.help

@@ -1,0 +1,18 @@
+"""Packaging metadata that installs without deprecation warnings (15.10)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+PYPROJECT = Path(__file__).parents[2] / "pyproject.toml"
+
+
+def test_license_is_an_spdx_string_with_a_setuptools_that_reads_it():
+    data = tomllib.loads(PYPROJECT.read_text("utf-8"))
+    assert data["project"]["license"] == "MIT"
+    [setuptools] = [Requirement(r) for r in data["build-system"]["requires"]]
+    # setuptools 77 is the first to accept an SPDX string for project.license.
+    assert setuptools.name == "setuptools" and not setuptools.specifier.contains("76.9")
