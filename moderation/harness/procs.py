@@ -83,8 +83,7 @@ class Proc:
 
     def send(self, sig: int) -> None:
         """Send ``sig`` to the whole group (no-op if it is gone)."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.handle.pid, sig)
+        signal_group(self.handle.pid, sig)
 
     def kill(self, sig: int = signal.SIGKILL, timeout: float = 30) -> None:
         """Signal the whole group and reap the leader (SIGKILL if it lingers)."""
@@ -98,6 +97,12 @@ class Proc:
         self.send(signal.SIGKILL)
         if self.log is not None:
             self.log.close()
+
+
+def signal_group(pgid: int, sig: int) -> None:
+    """Send ``sig`` to every process of group ``pgid`` (no-op if it is gone)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
 
 
 def group_alive(pgid: int) -> bool:
