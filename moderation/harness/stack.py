@@ -80,10 +80,20 @@ def start_worker(
     return proc
 
 
-def start_beat(env: Mapping[str, str], log: Path, schedule: Path, level: str = "WARNING") -> Proc:
-    """Celery beat, keeping its schedule in ``schedule``."""
+def start_beat(
+    env: Mapping[str, str], log: Path, schedule: Path, level: str = "WARNING", wait: bool = True
+) -> Proc:
+    """Celery beat keeping its schedule in ``schedule``; with ``wait``, once it has opened it."""
     args = celery_args("beat", "--schedule", str(schedule), loglevel=level)
-    return Proc("beat", args, env, log)
+    proc = Proc("beat", args, env, log)
+
+    def ready() -> bool:
+        return any(schedule.parent.glob(schedule.name + "*")) or not proc.alive()
+
+    if wait and (not wait_until(ready, 60, every=0.1) or not proc.alive()):
+        proc.kill()
+        raise StartError("Celery beat did not start:\n" + tail(log))
+    return proc
 
 
 @contextmanager
