@@ -3,8 +3,8 @@
 On the first SIGINT or SIGTERM each group's leader gets one SIGTERM (Celery's
 warm shutdown, gunicorn's graceful stop), and stops its own children; whatever
 is left of a group after ``--grace`` seconds is SIGKILLed. A second signal
-SIGKILLs at once. Exit status 0 after a requested
-stop, 1 if a process ended by itself.
+SIGKILLs at once (one within a second of the first is the same request). Exit
+status 0 after a requested stop, 1 if a process ended by itself.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class Supervisor:
         self.grace = grace
         self.procs: list[Proc] = []
         self.stopping = False
+        self.first_signal = 0.0
 
     def start(self, cmds: dict[str, list[str]]) -> None:
         """Start every command in its own process group, output to ours."""
@@ -46,11 +47,14 @@ class Supervisor:
             self.procs.append(Proc(name, args, os.environ, None, cwd=Path.cwd()))
 
     def on_signal(self, signum: int, _frame: FrameType | None) -> None:
-        """First signal: one SIGTERM per group; a second one: SIGKILL."""
+        """First signal: one SIGTERM per group leader; another one a second later: SIGKILL."""
+        now = time.monotonic()
         if self.stopping:
-            self._signal_all(signal.SIGKILL)
+            # make forwards its own SIGTERM to us right after the group's: not a second request.
+            if now - self.first_signal > 1.0:
+                self._signal_all(signal.SIGKILL)
             return
-        self.stopping = True
+        self.stopping, self.first_signal = True, now
         self._terminate_leaders()
 
     def _terminate_leaders(self) -> None:
