@@ -36,7 +36,7 @@ def _db_state(url: str) -> dict[str, Any]:
                 auto[(cid, rev)].append(status)
             else:
                 other += 1
-        deliveries = Counter(
+        deliveries: Counter[str] = Counter(
             dict(conn.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
         )
         attempts = conn.execute("SELECT count(*) FROM delivery_attempts").fetchone()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 import threading
@@ -18,10 +17,10 @@ import redis
 from bench._faults import injections
 from bench._faults.checks import check, progress, throughput
 from bench._faults.client import Client
-from bench._faults.options import RULES, SLUG, Options
+from bench._faults.options import RULES, Options
 from bench._faults.report import Report, log_problems, summarise
+from bench._faults.setup import create_site, service_env
 from bench._faults.stack import Stack
-from moderation.harness.procs import ROOT
 from moderation.harness.receiver import Receiver
 from moderation.harness.services import (
     PrivatePostgres,
@@ -56,56 +55,6 @@ def run(opts: Options) -> Report:
         else:
             shutil.rmtree(logs, ignore_errors=True)
     return report
-
-
-def service_env(url: str, broker: str, logs: Path, opts: Options) -> dict[str, str]:
-    """The environment of gunicorn, the workers and beat."""
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": broker,
-        "REDIS_URL": broker,
-        "MODERATION_SCORING": "celery",
-        "MODERATION_SECRET_KEY": "faults-secret-key",
-        "MODERATION_ALLOW_PRIVATE_CALLBACKS": "1",
-        "MODERATION_RATE_LIMITS": "0",
-        "MODERATION_LOG_LEVEL": "WARNING",
-        "MODERATION_LOG_FORMAT": "json",
-        "MODERATION_RULES_DIR": str(logs / "rules"),
-        "MODERATION_MODELS_DIR": str(logs / "models"),
-        "MODERATION_SWEEP_INTERVAL_SECONDS": "1",
-        "MODERATION_SWEEP_AFTER_SECONDS": str(opts.sweep_after),
-        "MODERATION_CALLBACK_TIMEOUT_SECONDS": "5",
-        "MODERATION_CALLBACK_FIRST_RETRY_SECONDS": str(opts.callback_first_retry),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-
-
-def create_site(env: dict[str, str], callback_url: str) -> str:
-    """Migrate the run's database and create the site; return its secret."""
-    from moderation import create_app
-    from moderation.dbcli import upgrade
-    from moderation.extensions import db
-    from moderation.sites.service import add_site
-
-    app = create_app(
-        {
-            "DATABASE_URL": env["DATABASE_URL"],
-            "CELERY_BROKER_URL": env["CELERY_BROKER_URL"],
-            "SECRET_KEY": env["MODERATION_SECRET_KEY"],
-            "ALLOW_PRIVATE_CALLBACKS": True,
-            "RULES_DIR": env["MODERATION_RULES_DIR"],
-            "MODELS_DIR": env["MODERATION_MODELS_DIR"],
-            "RATE_LIMITS_ENABLED": False,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    with app.app_context():
-        upgrade(env["DATABASE_URL"])
-        secret = add_site(db.session, slug=SLUG, callback_url=callback_url)[1]
-        db.remove()
-        db.engine.dispose()
-    return secret
 
 
 class Run:
@@ -223,14 +172,14 @@ class Run:
     def _faults(self, traffic: float) -> None:
         opts, stop, event = self.opts, self.stop, self.event
         plan: list[tuple[float, str, Callable[[], None]]] = [
-            (0.3 * traffic, "redis", lambda: injections.redis_outage(self.broker, opts, stop, event)),
-            (0.55 * traffic, "postgres", lambda: injections.pg_outage(self.pg, opts, stop, event)),
-            (0.7 * traffic, "receiver", lambda: injections.receiver_outage(self.receiver, opts, stop, event)),
-        ]  # fmt: skip
+            (0.3, "redis", lambda: injections.redis_outage(self.broker, opts, stop, event)),
+            (0.55, "postgres", lambda: injections.pg_outage(self.pg, opts, stop, event)),
+            (0.7, "receiver", lambda: injections.receiver_outage(self.receiver, opts, stop, event)),
+        ]  # (share of the traffic's duration, fault, action)
         for at, name, action in plan:
             if name not in opts.faults:
                 continue
-            if stop.wait(max(0.0, self.t0 + at - time.monotonic())):
+            if stop.wait(max(0.0, self.t0 + at * traffic - time.monotonic())):
                 return
             action()
 
