@@ -1,4 +1,4 @@
-"""Test helpers: payloads and signed site requests, in process or over real HTTP."""
+"""Test helpers: an app factory, payloads, house rules, signed site requests (in process, HTTP)."""
 
 from __future__ import annotations
 
