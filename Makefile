@@ -26,13 +26,9 @@ migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_U
 
 run: migrate ## Start web and worker (with beat) on the embedded default; Ctrl-C stops both
 	@mkdir -p var
-	@echo "web on http://127.0.0.1:$(PORT); try 'make demo' in another shell"
-	@trap 'kill 0' INT TERM EXIT; \
-	MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
-	  $(BIN)/celery -A workers.app worker -B --schedule var/beat-schedule --loglevel=INFO --concurrency=2 & \
-	MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
-	  $(BIN)/gunicorn -w 2 -b 127.0.0.1:$(PORT) 'moderation:create_app()' & \
-	wait
+	@echo "try 'make demo' in another shell"
+	@MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
+	  exec $(PY) -m moderation.harness.run --port $(PORT)
 
 demo: install ## Post a signed sample comment to the running `make run` and print the decision
 	MODERATION_ALLOW_PRIVATE_CALLBACKS=1 $(BIN)/moderation demo --url http://127.0.0.1:$(PORT)
@@ -49,10 +45,10 @@ format: install ## Apply ruff's fixes and formatting
 test: install lint ## Lint, then the whole test suite (unit on SQLite, integration on PostgreSQL + Redis)
 	$(BIN)/pytest
 
-bench: install ## Run every benchmark (PostgreSQL + Redis) and write bench/REPORT.md
+bench: install ## Run every benchmark (private PostgreSQL + Redis) and write bench/REPORT.md
 	$(PY) bench/report
 
-faults: install ## Fault injection: 2,000 webhooks while workers, Redis and PostgreSQL fail
+faults: install ## Fault injection on private PostgreSQL + Redis: 2,000 webhooks while parts fail
 	$(PY) bench/faults
 
 clean: ## Remove the embedded database, broker and caches

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import queue
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
 
 import click
 import requests
 from flask.cli import with_appcontext
 
 from moderation.extensions import db
-from moderation.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_headers, verify
+from moderation.harness.receiver import Receiver
+from moderation.signing import signature_headers
 from moderation.sites import service
 
 SAMPLE = {
@@ -29,29 +26,6 @@ SAMPLE = {
     "body": "Merci pour cet article très complet.",
     "language": "fr",
 }
-
-
-def _receiver(port: int, secret: str, inbox: queue.Queue[dict[str, Any]]) -> HTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            verify(
-                [secret],
-                timestamp=self.headers.get(TIMESTAMP_HEADER),
-                signature=self.headers.get(SIGNATURE_HEADER),
-                body=body,
-                path=self.path,
-            )
-            inbox.put({"delivery": self.headers.get("X-Moderation-Delivery"), **json.loads(body)})
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def _site_secret(slug: str, callback_url: str) -> str:
@@ -76,19 +50,18 @@ def demo_command(url: str, body: str, port: int) -> None:
     """Post a signed sample comment to the running service, print its decision and callback."""
     secret = _site_secret("demo", f"http://127.0.0.1:{port}/callback")
     db.commit()  # the command is the unit of work
-    inbox: queue.Queue[dict[str, Any]] = queue.Queue()
-    server = _receiver(port, secret, inbox)
     payload = {**SAMPLE, "id": f"demo-{int(time.time() * 1000)}", "body": body}
     raw = json.dumps(payload).encode()
     headers = {"Content-Type": "application/json", **signature_headers(secret, raw)}
-    posted = requests.post(f"{url}/v1/sites/demo/comments", data=raw, headers=headers, timeout=10)
-    click.echo(f"POST -> {posted.status_code} {posted.text}")
-    try:
-        callback = inbox.get(timeout=30)
-    except queue.Empty as exc:
-        raise click.ClickException("No callback within 30 s: is the worker running?") from exc
-    finally:
-        server.shutdown()
+    with Receiver([secret], port=port) as receiver:
+        posted = requests.post(
+            f"{url}/v1/sites/demo/comments", data=raw, headers=headers, timeout=10
+        )
+        click.echo(f"POST -> {posted.status_code} {posted.text}")
+        received = receiver.wait_for(1, timeout=30)
+    if not received:
+        raise click.ClickException("No callback within 30 s: is the worker running?")
+    callback = {k: v for k, v in received[0].items() if k not in ("headers", "raw")}
     click.echo(f"callback (signature verified) -> {json.dumps(callback, ensure_ascii=False)}")
     path = f"/v1/sites/demo/comments/{payload['id']}"
     got = requests.get(url + path, headers=signature_headers(secret, b"", path), timeout=10)

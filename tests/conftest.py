@@ -12,10 +12,9 @@ from flask import Flask
 from moderation import create_app
 from moderation.dbcli import upgrade
 from moderation.extensions import db
+from moderation.harness.receiver import Receiver
 from moderation.sites.service import add_site
-from tests.helpers import CallbackReceiver, SiteClient
-
-EMPTY_RULES = "default: approve\nrules: []\n"
+from tests.helpers import SiteClient, make_app
 
 
 @pytest.fixture(scope="session")
@@ -27,31 +26,6 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
         upgrade()
         db.engine.dispose()
     return path
-
-
-def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
-    """An app configured for tests: inline seam, loopback callbacks allowed, no model."""
-    rules = tmp_path / "rules"
-    if not rules.exists():
-        rules.mkdir()
-        (rules / "house.yaml").write_text(EMPTY_RULES)
-    models = tmp_path / "models"
-    models.mkdir(exist_ok=True)
-    config = {
-        "DATABASE_URL": database_url,
-        "SCORING": "inline",
-        "ALLOW_PRIVATE_CALLBACKS": True,
-        "SECRET_KEY": "test-secret-key",
-        "CELERY_BROKER_URL": "memory://",
-        "RULES_DIR": str(rules),
-        "MODELS_DIR": str(models),
-        "CALLBACK_TIMEOUT_SECONDS": 5.0,
-        "LOG_LEVEL": "WARNING",
-        # Limits have their own tests; elsewhere they would only add noise.
-        "RATE_LIMITS_ENABLED": False,
-    }
-    config.update(overrides)
-    return create_app(config)
 
 
 @pytest.fixture
@@ -67,14 +41,14 @@ def app(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
+def receiver() -> Iterator[Receiver]:
     """A real HTTP callback receiver on loopback."""
-    with CallbackReceiver() as server:
+    with Receiver() as server:
         yield server
 
 
 @pytest.fixture
-def site(app: Flask, receiver: CallbackReceiver) -> SiteClient:
+def site(app: Flask, receiver: Receiver) -> SiteClient:
     """A site whose callbacks go to ``receiver``, with a signing client."""
     created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
     receiver.secrets.append(secret)

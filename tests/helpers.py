@@ -1,24 +1,92 @@
-"""Test helpers: signed site requests and a real local HTTP callback receiver."""
+"""Test helpers: an app factory, payloads, house rules, signed site requests (in process, HTTP)."""
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import os
+from pathlib import Path
 from typing import Any
 
+import pytest
+import requests
 from flask import Flask, current_app
 
 import moderation.jobs as jobs
+from moderation import create_app
 from moderation.callbacks.models import Delivery
 from moderation.classifier.service import init_models
 from moderation.extensions import db
 from moderation.jobs import InlineDispatcher
 from moderation.rules.store import init_rules
 from moderation.scoring.sweeper import sweep
-from moderation.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 from moderation.signing import signature_headers as sign_headers
+
+EMPTY_RULES = "default: approve\nrules: []\n"
+# CI sets this: integration tests must run there, never skip for want of a service.
+REQUIRED = os.environ.get("MODERATION_REQUIRE_SERVICES") == "1"
+
+# House rules for the review-queue tests (unit and integration).
+QUEUE_RULES = """
+default: approve
+rules:
+  - id: banned
+    priority: 1000
+    if: {author: {sanction: ban}}
+    then: reject
+    reason: banned
+  - id: premod
+    priority: 30
+    if: {author: {sanction: premoderate}}
+    then: review
+    reason: premod
+  - id: reader-reports
+    priority: 20
+    if: {history: {flags: ">= 3"}}
+    then: review
+    reason: reported
+  - id: links
+    priority: 10
+    if: {body: {has_link: true}}
+    then: review
+    reason: links
+  - id: doubtful
+    if: {body: {words: [douteux, louche]}}
+    then: review
+    reason: insult
+"""
+
+
+def unavailable(what: str, exc: object) -> None:
+    """Skip the test for want of a service (fail under ``MODERATION_REQUIRE_SERVICES=1``)."""
+    message = f"{what} unavailable: {exc}"
+    if REQUIRED:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    """An app configured for tests: inline seam, loopback callbacks allowed, no model."""
+    rules = tmp_path / "rules"
+    if not rules.exists():
+        rules.mkdir()
+        (rules / "house.yaml").write_text(EMPTY_RULES)
+    models = tmp_path / "models"
+    models.mkdir(exist_ok=True)
+    config = {
+        "DATABASE_URL": database_url,
+        "SCORING": "inline",
+        "ALLOW_PRIVATE_CALLBACKS": True,
+        "SECRET_KEY": "test-secret-key",
+        "CELERY_BROKER_URL": "memory://",
+        "RULES_DIR": str(rules),
+        "MODELS_DIR": str(models),
+        "CALLBACK_TIMEOUT_SECONDS": 5.0,
+        "LOG_LEVEL": "WARNING",
+        # Limits have their own tests; elsewhere they would only add noise.
+        "RATE_LIMITS_ENABLED": False,
+    }
+    config.update(overrides)
+    return create_app(config)
 
 
 def payload(cid: str = "c-1", body: str = "Merci pour cet article", **extra: Any) -> dict[str, Any]:
@@ -65,77 +133,24 @@ class SiteClient:
         return self.client.delete(path, headers=sign_headers(self.secret, b"", path))
 
 
-class CallbackReceiver:
-    """A real HTTP server on loopback that verifies signatures and records callbacks."""
+class HttpSite(SiteClient):
+    """SiteClient over real HTTP with requests."""
 
-    def __init__(self) -> None:
-        self.secrets: list[str] = []
-        self.received: list[dict[str, Any]] = []
-        self.rejected: list[str] = []
-        self.respond: Callable[[dict[str, Any]], int] = lambda _body: 204
-        self.event = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+    class _Requests:
+        def __init__(self, base: str) -> None:
+            self.base = base
 
-    @property
-    def url(self) -> str:
-        """The callback URL to register for a site."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}/callback"
+        def post(self, path: str, data: bytes, headers: dict[str, str]) -> requests.Response:
+            return requests.post(self.base + path, data=data, headers=headers, timeout=10)
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
+        def get(self, path: str, headers: dict[str, str]) -> requests.Response:
+            return requests.get(self.base + path, headers=headers, timeout=10)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = receiver.handle(dict(self.headers), body, self.path)
-                self.send_response(status)
-                self.end_headers()
+        def delete(self, path: str, headers: dict[str, str]) -> requests.Response:
+            return requests.delete(self.base + path, headers=headers, timeout=10)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        return Handler
-
-    def handle(self, headers: dict[str, str], body: bytes, path: str) -> int:
-        """Verify, record, answer with ``respond``'s status."""
-        try:
-            verify(
-                self.secrets,
-                timestamp=headers.get(TIMESTAMP_HEADER),
-                signature=headers.get(SIGNATURE_HEADER),
-                body=body,
-                path=path,
-            )
-        except SignatureError as exc:
-            self.rejected.append(exc.code)
-            return 401
-        data = {
-            "delivery": headers.get("X-Moderation-Delivery"),
-            "headers": headers,
-            "raw": body,
-            **json.loads(body),
-        }
-        status = self.respond(data)
-        with self.event:
-            if 200 <= status < 300:
-                self.received.append(data)
-            self.event.notify_all()
-        return status
-
-    def wait_for(self, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
-        """Block until ``count`` callbacks were accepted."""
-        with self.event:
-            self.event.wait_for(lambda: len(self.received) >= count, timeout=timeout)
-            return list(self.received)
-
-    def __enter__(self) -> CallbackReceiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def __init__(self, base: str, slug: str, secret: str) -> None:
+        super().__init__(self._Requests(base), slug, secret)
 
 
 def deliver_now(delivery_id: str) -> str:

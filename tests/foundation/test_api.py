@@ -52,7 +52,7 @@ def test_healthz_and_readyz(app):
 def test_readyz_names_an_unreachable_broker(tmp_path, migrated_sqlite):
     import shutil
 
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     shutil.copy(migrated_sqlite, tmp_path / "db.sqlite")
     app = make_app(
@@ -66,8 +66,7 @@ def test_readyz_names_an_unreachable_broker(tmp_path, migrated_sqlite):
 
 
 def test_an_unreachable_database_is_503_not_500(tmp_path):
-    from tests.conftest import make_app
-    from tests.helpers import SiteClient, payload
+    from tests.helpers import SiteClient, make_app, payload
 
     app = make_app(f"sqlite:///{tmp_path}/missing-dir/db.sqlite", tmp_path)
     with app.app_context():

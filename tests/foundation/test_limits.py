@@ -18,7 +18,7 @@ def app(tmp_path, migrated_sqlite):
     """This module's app has its limits on: 3 comments a minute per site, 2 requests per client."""
     import shutil
 
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     shutil.copy(migrated_sqlite, tmp_path / "db.sqlite")
     application = make_app(

@@ -15,10 +15,10 @@ from werkzeug.wrappers import Request
 
 from moderation.accounts.service import add_user
 from moderation.extensions import db
+from moderation.harness.receiver import Receiver
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site
-from tests.conftest import make_app
-from tests.helpers import CallbackReceiver, SiteClient, payload
+from tests.helpers import SiteClient, make_app, payload
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
@@ -56,7 +56,7 @@ KNOWN: dict[str, list[Any]] = {
 }
 
 
-def _seed(app: Flask, receiver: CallbackReceiver) -> tuple[str, str]:
+def _seed(app: Flask, receiver: Receiver) -> tuple[str, str]:
     """A site, an admin, an approved comment with a reader report, and two held ones."""
     with app.app_context():
         site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
@@ -90,7 +90,7 @@ def _seed(app: Flask, receiver: CallbackReceiver) -> tuple[str, str]:
 
 @pytest.fixture
 def signed_app(
-    tmp_path: Path, migrated_sqlite: Path, receiver: CallbackReceiver
+    tmp_path: Path, migrated_sqlite: Path, receiver: Receiver
 ) -> Iterator[SigningMiddleware]:
     """A fresh SQLite app with the shipped house rules, seeded, behind the signing middleware.
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
-from tests.conftest import make_app
 from tests.fuzz.conftest import KNOWN, RULES_DIR, SigningMiddleware
+from tests.helpers import make_app
 
 CHECKS = [
     checks.not_a_server_error,

@@ -5,8 +5,10 @@ callback receiver is down for a few seconds while a site posts comments and
 retries like a real one; afterwards nothing accepted is missing, every comment
 is decided once for its newest revision and every final outcome was called back.
 
-It restarts the machine's PostgreSQL and Redis, so it needs root and the service
-tools; otherwise it skips (fails under ``MODERATION_REQUIRE_SERVICES=1``).
+The PostgreSQL and Redis it restarts are private ones the harness starts for the
+run on free ports and removes afterwards (``initdb``/``pg_ctl`` and
+``redis-server``): the machine's servers are never touched. Without those tools
+it skips (fails under ``MODERATION_REQUIRE_SERVICES=1``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from bench._faults import Options, can_inject_faults, run
-from tests.integration.conftest import REQUIRED
+from tests.helpers import REQUIRED
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.faults]
 

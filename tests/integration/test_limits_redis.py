@@ -7,8 +7,7 @@ import redis
 
 from moderation.extensions import db
 from moderation.sites.service import add_site
-from tests.conftest import make_app
-from tests.helpers import SiteClient, payload
+from tests.helpers import SiteClient, make_app, payload
 
 pytestmark = pytest.mark.integration
 

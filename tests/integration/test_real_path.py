@@ -12,42 +12,13 @@ from sqlalchemy import func, select
 
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.extensions import db
+from moderation.harness.procs import wait_until
+from moderation.harness.stack import start_beat, start_worker
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site
-from tests.conftest import make_app
-from tests.helpers import SiteClient, payload, sweep_now
-from tests.integration.conftest import start_worker
+from tests.helpers import SiteClient, make_app, payload, sweep_now
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-
-class HttpSite(SiteClient):
-    """SiteClient over real HTTP with requests."""
-
-    class _Requests:
-        def __init__(self, base):
-            self.base = base
-
-        def post(self, path, data, headers):
-            return requests.post(self.base + path, data=data, headers=headers, timeout=10)
-
-        def get(self, path, headers):
-            return requests.get(self.base + path, headers=headers, timeout=10)
-
-        def delete(self, path, headers):
-            return requests.delete(self.base + path, headers=headers, timeout=10)
-
-    def __init__(self, base, slug, secret):
-        super().__init__(self._Requests(base), slug, secret)
-
-
-def wait_until(predicate, timeout=30.0, every=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return False
 
 
 def count(model, *where):
@@ -164,20 +135,9 @@ def test_beat_sweeps_a_comment_whose_message_was_lost(
     pg_app, stack_env, tmp_path, receiver, worker
 ):
     """The Procfile's beat process runs the sweeper: nothing stays pending for want of a message."""
-    from tests.integration.conftest import BIN, Proc
-
     assert post_while_broker_is_down(stack_env, tmp_path, receiver).status_code == 202
     env = {**stack_env, "MODERATION_SWEEP_INTERVAL_SECONDS": "1"}
-    args = [
-        str(BIN / "celery"),
-        "-A",
-        "workers.app",
-        "beat",
-        "--loglevel=WARNING",
-        "--schedule",
-        str(tmp_path / "beat-schedule"),
-    ]
-    beat = Proc(args, env, tmp_path / "beat.log")
+    beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
     try:
         assert wait_until(
             lambda: count(Comment, Comment.status == "approved") == 1, timeout=60, every=0.5

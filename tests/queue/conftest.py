@@ -9,36 +9,8 @@ import pytest
 
 from moderation.accounts.service import add_user
 from moderation.extensions import db
+from tests.helpers import QUEUE_RULES as RULES
 from tests.helpers import reconfigure
-
-RULES = """
-default: approve
-rules:
-  - id: banned
-    priority: 1000
-    if: {author: {sanction: ban}}
-    then: reject
-    reason: banned
-  - id: premod
-    priority: 30
-    if: {author: {sanction: premoderate}}
-    then: review
-    reason: premod
-  - id: reader-reports
-    priority: 20
-    if: {history: {flags: ">= 3"}}
-    then: review
-    reason: reported
-  - id: links
-    priority: 10
-    if: {body: {has_link: true}}
-    then: review
-    reason: links
-  - id: doubtful
-    if: {body: {words: [douteux, louche]}}
-    then: review
-    reason: insult
-"""
 
 
 @dataclass

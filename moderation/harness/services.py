@@ -1,0 +1,171 @@
+"""Private PostgreSQL and Redis servers on free ports, and resetting a database we are given."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from moderation.harness.procs import Proc, free_port, wait_until
+
+PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+
+
+def pg_bin() -> Path | None:
+    """The newest PostgreSQL server binaries directory, if installed."""
+    found = sorted(Path("/").glob(PG_BIN_GLOB.lstrip("/")), key=lambda p: int(p.parent.name))
+    return found[-1] if found else None
+
+
+def missing_tools() -> str | None:
+    """None if private PostgreSQL and Redis servers can be started here; else why not."""
+    if pg_bin() is None:
+        return f"no PostgreSQL server binaries in {PG_BIN_GLOB}"
+    if shutil.which("redis-server") is None:
+        return "redis-server not found"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser (initdb refuses root)"
+    return None
+
+
+def libpq(url: str) -> str:
+    """A SQLAlchemy URL as psycopg wants it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root; CI runs as root.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster on a free loopback port (trust auth, user postgres)."""
+
+    def __init__(self, fast: bool = True) -> None:
+        bindir = pg_bin()
+        if bindir is None:
+            raise RuntimeError(missing_tools() or "no PostgreSQL")
+        self.bin, self.port = bindir, free_port()
+        self.base = Path(tempfile.mkdtemp(prefix="moderation-pg-"))
+        self.data, self.log = self.base / "data", self.base / "postgres.log"
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "postgres", "postgres")
+        self._options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base}"
+        if fast:  # durability is not what the tests are about
+            self._options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+    def _run(self, *args: str, timeout: float = 120) -> None:
+        cmd = _as_postgres([str(self.bin / args[0]), *args[1:]])
+        subprocess.run(cmd, cwd=self.base, check=True, timeout=timeout, capture_output=True)
+
+    def init(self) -> None:
+        """Create the cluster."""
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+
+    def start(self) -> None:
+        """Start the server; return once it accepts connections."""
+        data, log = str(self.data), str(self.log)
+        self._run("pg_ctl", "-D", data, "-l", log, "-o", self._options, "-w", "start")
+        if not wait_until(self.up, 60, every=0.2):
+            raise RuntimeError(f"private PostgreSQL did not start: {self.log}")
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (fast: sessions are cut, transactions roll back)."""
+        with contextlib.suppress(subprocess.SubprocessError):
+            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", timeout=60)
+
+    def url(self, database: str = "postgres") -> str:
+        """A SQLAlchemy URL for ``database`` on this server."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def up(self) -> bool:
+        """Whether the server answers a query."""
+        try:
+            with psycopg.connect(libpq(self.url()), connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            return False
+
+    def create_database(self, name: str) -> str:
+        """Create ``name``; return its URL."""
+        with psycopg.connect(libpq(self.url()), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def destroy(self) -> None:
+        """Stop the server at once and delete its data directory."""
+        self.stop("immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+class PrivateRedis:
+    """A redis-server without persistence on a free loopback port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.base = Path(tempfile.mkdtemp(prefix="moderation-redis-"))
+        self.proc: Proc | None = None
+
+    def url(self, db: int = 0) -> str:
+        """The URL of database ``db``."""
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        """Start the server; return once it answers PING."""
+        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        args += ["--save", "", "--appendonly", "no", "--dir", str(self.base)]
+        self.proc = Proc("redis", args, os.environ, self.base / "redis.log", cwd=self.base)
+        if not wait_until(self.up, 30):
+            raise RuntimeError(f"private Redis did not start: {self.base / 'redis.log'}")
+
+    def kill(self) -> None:
+        """SIGKILL the server: every queued and unacknowledged message is lost."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc = None
+
+    def up(self) -> bool:
+        """Whether the server answers a bare PING (redis-py would retry and blur timings)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def destroy(self) -> None:
+        """Kill the server and delete its directory."""
+        self.kill()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_postgres(fast: bool = True) -> Iterator[PrivatePostgres]:
+    """A started private PostgreSQL, destroyed afterwards (also on failure)."""
+    server = PrivatePostgres(fast)
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+
+
+@contextlib.contextmanager
+def private_redis() -> Iterator[PrivateRedis]:
+    """A started private Redis, destroyed afterwards (also on failure)."""
+    server = PrivateRedis()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
