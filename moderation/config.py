@@ -61,7 +61,7 @@ class Config:
         self.SIGNATURE_TOLERANCE_SECONDS = _int("MODERATION_SIGNATURE_TOLERANCE_SECONDS", 300)
         self.MAX_CONTENT_LENGTH = _int("MODERATION_MAX_REQUEST_BYTES", 64 * 1024)
         self.MAX_TEXT_CHARS = _int("MODERATION_MAX_TEXT_CHARS", 10_000)
-        # The scoring seam: "celery" in production, "inline" runs in the web process.
+        # Where background work runs (moderation/jobs.py): "celery", or "inline" in this process.
         self.SCORING = _str("MODERATION_SCORING", "celery")
         self.SWEEP_AFTER_SECONDS = _int("MODERATION_SWEEP_AFTER_SECONDS", 120)
         self.SWEEP_INTERVAL_SECONDS = _float("MODERATION_SWEEP_INTERVAL_SECONDS", 30.0)

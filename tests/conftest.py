@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh app per test on SQLite (inline seam), a site, a callback receiver."""
+"""Shared fixtures: a fresh app per test on SQLite (inline jobs), a site, a callback receiver."""
 
 from __future__ import annotations
 

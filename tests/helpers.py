@@ -65,7 +65,7 @@ def unavailable(what: str, exc: object) -> None:
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
-    """An app configured for tests: inline seam, loopback callbacks allowed, no model."""
+    """An app configured for tests: inline jobs, loopback callbacks allowed, no model."""
     rules = tmp_path / "rules"
     if not rules.exists():
         rules.mkdir()

@@ -1,1 +1,1 @@
-"""The scoring seam: the pipeline that turns a stored comment revision into a decision."""
+"""Scoring: the pipeline that turns a stored comment revision into a decision, and the sweeper."""

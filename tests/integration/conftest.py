@@ -78,7 +78,7 @@ def stack_env(
 
 @pytest.fixture
 def pg_app(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Flask]:
-    """An in-process app on the integration database (Celery seam), tables emptied first."""
+    """An in-process app on the integration database (Celery jobs), tables emptied first."""
     app = make_app(
         stack_env["DATABASE_URL"],
         tmp_path,
