@@ -63,6 +63,9 @@ class Config:
         self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
         self.REPORT_THRESHOLD = _float("MODERATION_REPORT_THRESHOLD", 3.0)
         self.REASON_CODES = tuple(_str("MODERATION_REASON_CODES", DEFAULT_REASONS).split(","))
+        # Perspective-compatible API: the public base URL its discovery document names.
+        self.PUBLIC_URL = _str("MODERATION_PUBLIC_URL", "")
+        self.RATE_LIMIT_KEY = _str("MODERATION_RATE_LIMIT_KEY", "100/second")
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

@@ -33,6 +33,7 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "site": [{"siteSignature": []}],
     "moderator": [{"bearer": []}],
     "admin": [{"bearer": []}],
+    "key": [{"apiKey": []}],  # Perspective-compatible routes: ?key=
 }
 
 
@@ -46,6 +47,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     )
     spec.components.schema("Error", ERROR_SCHEMA)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "query", "name": "key"})
     spec.components.security_scheme(
         "siteSignature", {"type": "apiKey", "in": "header", "name": "X-Moderation-Signature"}
     )
