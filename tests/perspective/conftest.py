@@ -82,6 +82,15 @@ def stored_counts() -> dict[str, int]:
     }
 
 
+def everything() -> str:
+    """Every row of every table, as text (committed first)."""
+    from moderation.models import Base
+
+    db.session.commit()
+    tables = Base.metadata.sorted_tables
+    return "\n".join(repr(tuple(r)) for t in tables for r in db.session.execute(select(t)))
+
+
 def request_body(text: str = "Merci pour cet article", **extra: Any) -> dict[str, Any]:
     """An analyze body asking for TOXICITY."""
     return {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}, **extra}

@@ -14,18 +14,8 @@ from moderation.classifier.cli import model_cli
 from moderation.classifier.corpora import load_decisions
 from moderation.extensions import db
 from moderation.logs import JsonFormatter
-from moderation.models import Base
 from moderation.perspective.models import Feedback, ScoredText
-from tests.perspective.conftest import CORAL, request_body
-
-
-def everything_stored() -> str:
-    """Every row of every table, as text."""
-    db.session.commit()
-    rows = [
-        repr(tuple(r)) for t in Base.metadata.sorted_tables for r in db.session.execute(select(t))
-    ]
-    return "\n".join(rows)
+from tests.perspective.conftest import CORAL, everything, request_body
 
 
 def database_bytes(tmp_path: Path) -> bytes:
@@ -55,7 +45,7 @@ def test_do_not_store_keeps_no_byte_of_the_text(persp, tmp_path, capfd):
         logging.getLogger("moderation").removeHandler(handler)
     assert (coral.status_code, spans.status_code, failing.status_code) == (200, 200, 400)
     db.engine.dispose()  # closes connections, so the WAL is as complete as it gets
-    assert marker not in everything_stored()
+    assert marker not in everything()
     assert marker.encode() not in database_bytes(tmp_path)
     assert marker not in stream.getvalue()
     out, err = capfd.readouterr()
