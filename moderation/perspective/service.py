@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation.classifier.model import LinearModel
 from moderation.errors import GoogleError
 from moderation.perspective import attributes as attrs
 from moderation.perspective.models import ApiKey, Feedback, ScoredText
@@ -120,6 +121,15 @@ def scorer() -> Scorer:
     return model
 
 
+def _scores(model: Scorer, texts: list[str], language: str) -> list[dict[str, float]]:
+    # Explanations cost as much as the scores and Perspective has no use for them.
+    if isinstance(model, LinearModel):
+        outputs = model.score_many(texts, [language] * len(texts), explain=False)
+    else:
+        outputs = model.score_many(texts, [language] * len(texts))
+    return [_rounded(output.scores) for output in outputs]
+
+
 def _rounded(scores: Any) -> dict[str, float]:
     # Six decimals, as `moderation model score` prints them.
     return {label: round(float(value), 6) for label, value in scores.items()}
@@ -135,8 +145,8 @@ def _spans(
     if not per_sentence:
         return [(0, utf16_length(text), whole)]
     found = sentences(text)
-    outputs = model.score_many([s for _, _, s in found], [language] * len(found))
-    return [(b, e, _rounded(out.scores)) for (b, e, _), out in zip(found, outputs, strict=True)]
+    scores = _scores(model, [s for _, _, s in found], language)
+    return [(b, e, s) for (b, e, _), s in zip(found, scores, strict=True)]
 
 
 def render_scores(
@@ -170,7 +180,7 @@ def analyze(session: Session, *, key: ApiKey, data: dict[str, Any]) -> dict[str,
     language, detected = languages(text, requested)
     wanted = served(wanted, requested, detected, bool(data.get("dropUnsupportedAttributes")))
     model = scorer()
-    whole = _rounded(model.score(text, language).scores)
+    whole = _scores(model, [text], language)[0]
     spans = _spans(model, text, language, whole, bool(data.get("spanAnnotations")))
     body: dict[str, Any] = {
         "attributeScores": render_scores(wanted, whole, spans),
