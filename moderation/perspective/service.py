@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
 from moderation.classifier.model import LinearModel
@@ -207,6 +208,10 @@ def _keep(
     row.scores, row.model_version, row.client_token = scores, version, token
     session.add(row)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # A kept text serves backtests, not the answer: its commit need not wait for the
+        # disk (a crash may lose the last few hundred milliseconds of them, nothing else).
+        session.execute(text_clause("SET LOCAL synchronous_commit TO OFF"))
 
 
 def suggest(session: Session, *, key: ApiKey, data: dict[str, Any]) -> dict[str, Any]:
