@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request
 
 from moderation.accounts.service import add_user
 from moderation.extensions import db
+from moderation.perspective.keys import add_key
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site
 from tests.conftest import make_app
@@ -32,8 +33,8 @@ class SigningMiddleware:
     fuzzer generated for the security schemes are replaced.
     """
 
-    def __init__(self, app: Flask, secret: str, token: str) -> None:
-        self.app, self.secret, self.token = app, secret, token
+    def __init__(self, app: Flask, secret: str, token: str, key: str) -> None:
+        self.app, self.secret, self.token, self.key = app, secret, token, key
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -43,6 +44,9 @@ class SigningMiddleware:
         for name, value in signature_headers(self.secret, body, request.path).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
         environ["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
+        if ":" in request.path:  # Perspective-compatible routes authenticate by ?key=
+            query = environ.get("QUERY_STRING", "")
+            environ["QUERY_STRING"] = f"{query}&key={self.key}" if query else f"key={self.key}"
         return self.app(environ, start_response)
 
 
@@ -56,11 +60,14 @@ KNOWN: dict[str, list[Any]] = {
 }
 
 
-def _seed(app: Flask, receiver: CallbackReceiver) -> tuple[str, str]:
-    """A site, an admin, an approved comment with a reader report, and two held ones."""
+def _seed(app: Flask, receiver: CallbackReceiver) -> tuple[str, str, str]:
+    """A site with a Perspective key, an admin, an approved comment with a reader report, and
+    two held ones."""
     with app.app_context():
         site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
         receiver.secrets.append(secret)
+        key = add_key(db.session, slug="demo")
+        db.session.commit()
         _, token = add_user(db.session, name="root", role="admin")
         client = SiteClient(app.test_client(), site.slug, secret)
         bodies = {
@@ -83,7 +90,7 @@ def _seed(app: Flask, receiver: CallbackReceiver) -> tuple[str, str]:
         )
         assert response.status_code == 201, response.json
         db.remove()
-    return secret, token
+    return secret, token, key
 
 
 @pytest.fixture
@@ -97,7 +104,7 @@ def signed_app(
     path = tmp_path / "db.sqlite"
     shutil.copy(migrated_sqlite, path)
     app = make_app(f"sqlite:///{path}", tmp_path, RULES_DIR=str(RULES_DIR))
-    secret, token = _seed(app, receiver)
-    yield SigningMiddleware(app, secret, token)
+    secret, token, key = _seed(app, receiver)
+    yield SigningMiddleware(app, secret, token, key)
     with app.app_context():
         db.engine.dispose()
