@@ -102,7 +102,7 @@ def served(
     if drop or len(kept) == len(wanted):
         return kept
     refused = next(item for item in wanted if item not in kept)
-    shown = requested or detected
+    shown = requested or detected or ["und"]
     detail: dict[str, Any] = {"detectedLanguages": detected, "attribute": refused.name}
     if requested:
         detail["requestedLanguages"] = requested
@@ -222,6 +222,9 @@ def suggest(session: Session, *, key: ApiKey, data: dict[str, Any]) -> dict[str,
     requested = [c for c in data.get("languages") or [] if attrs.primary(c) in attrs.LANGUAGES]
     language = detect_language(text, requested[0] if requested else None)
     token = data.get("clientToken")
+    answer = {"clientToken": token} if token is not None else {}
+    if not labels:  # only attributes we do not serve: nothing to learn from
+        return answer
     session.add(
         Feedback(
             site_id=key.site_id,
@@ -233,20 +236,21 @@ def suggest(session: Session, *, key: ApiKey, data: dict[str, Any]) -> dict[str,
         )
     )
     session.flush()
-    return {"clientToken": token} if token is not None else {}
+    return answer
 
 
 def suggested_labels(scores: dict[str, Any]) -> dict[str, int]:
-    """Our labels from suggested scores: 1 at 0.5 and over, else 0."""
+    """Our labels from suggested scores: 1 at 0.5 and over, else 0 (attributes we lack: none)."""
     if not scores:
         raise _invalid("attributeScores must not be empty.")
     labels = {}
     for name, suggested in scores.items():
-        label = attrs.label_for(name)
-        if label is None:
+        if not attrs.is_known(name):
             raise _invalid(f"Unknown attribute: {name}")
         score_type = str(suggested["summaryScore"].get("type") or attrs.PROBABILITY).upper()
         if score_type != attrs.PROBABILITY:
             raise _invalid(f"Score type {score_type} is not supported for suggestions.")
-        labels[label] = 1 if suggested["summaryScore"]["value"] >= 0.5 else 0
+        label = attrs.label_for(name)
+        if label is not None:
+            labels[label] = 1 if suggested["summaryScore"]["value"] >= 0.5 else 0
     return labels

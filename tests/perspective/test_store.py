@@ -144,3 +144,15 @@ def test_export_decisions_carries_the_feedback_and_train_reads_it(persp, tmp_pat
     exported.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
     corpus = load_decisions(exported)
     assert corpus.texts == ["Espèce de connard", "Bande de crétins"]
+
+
+def test_suggestions_for_attributes_we_lack_are_accepted_and_ignored(persp):
+    lacking = {"SEXUALLY_EXPLICIT": {"summaryScore": {"value": 1}}}
+    response = persp.suggest(
+        {"comment": {"text": "Whatever"}, "attributeScores": lacking, "clientToken": "x"}
+    )
+    assert response.status_code == 200 and response.json == {"clientToken": "x"}
+    assert db.session.scalars(select(Feedback)).all() == []
+    both = {**lacking, "THREAT": {"summaryScore": {"value": 0.7}}}
+    persp.suggest({"comment": {"text": "I will find you"}, "attributeScores": both})
+    assert db.session.scalars(select(Feedback)).one().labels == {"threat": 1}
