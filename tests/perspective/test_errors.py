@@ -249,3 +249,20 @@ def test_an_unexpected_error_is_a_google_500_that_logs_no_text(persp, monkeypatc
         "error": {"code": 500, "message": "Internal error encountered.", "status": "INTERNAL"}
     }
     assert "RuntimeError" in stream.getvalue() and "MARKER-500" not in stream.getvalue()
+
+
+def test_an_unreachable_database_is_a_google_503(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path}/missing-dir/db.sqlite", tmp_path)
+    with app.app_context():
+        response = app.test_client().post("/v1alpha1/comments:analyze?key=pk_x", json={})
+    assert response.status_code == 503
+    assert response.json == {
+        "error": {
+            "code": 503,
+            "message": "The service is currently unavailable.",
+            "status": "UNAVAILABLE",
+        }
+    }
+    assert response.headers["Retry-After"] == "5"
