@@ -59,11 +59,12 @@ def register_blueprints(app: Flask) -> None:
     from moderation.extensions import db
     from moderation.flags.views import bp as flags
     from moderation.ops.views import bp as ops
+    from moderation.perspective.views import bp as perspective
     from moderation.queue.views import bp as queue
     from moderation.rules.views import bp as rules
     from moderation.stats.views import bp as stats
 
-    for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats):
+    for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats, perspective):
         app.register_blueprint(blueprint)
     own_requests(app, db)
 

@@ -82,6 +82,9 @@ class Config:
         # Monitoring: /metrics is open unless a bearer token and/or client networks are set.
         self.METRICS_TOKEN = _str("MODERATION_METRICS_TOKEN", "")
         self.METRICS_ALLOW = _networks("MODERATION_METRICS_ALLOW")
+        # Perspective-compatible API: the public base URL its discovery document names.
+        self.PUBLIC_URL = _str("MODERATION_PUBLIC_URL", "")
+        self.RATE_LIMIT_KEY = _str("MODERATION_RATE_LIMIT_KEY", "100/second")
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

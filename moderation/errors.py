@@ -1,11 +1,16 @@
-"""One error shape for the whole API: ``{"error": {"code", "message", "fields"?}}``."""
+"""One error shape for the whole API: ``{"error": {"code", "message", "fields"?}}``.
+
+The Perspective-compatible paths (SPEC §10.1) are the one exception: their clients
+parse Google's envelope, so their blueprint renders every error as ``GoogleError``.
+"""
 
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -120,6 +125,95 @@ def _unexpected(exc: Exception) -> Response:
     # Never echo the exception: it may carry SQL, secrets or paths.
     log.exception("unhandled error")
     return error_response(ApiError(500, "internal_error", "Internal server error."))
+
+
+# Google's canonical status names for the HTTP statuses these paths answer.
+_GOOGLE_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+_RETRY = {"Retry-After": "5"}
+GOOGLE_ERROR_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
+
+
+class GoogleError(Exception):
+    """An error in Google's JSON envelope (Perspective clients parse it)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        error_type: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+        self.details = list(details or [])
+        if error_type is not None:
+            self.details.insert(0, {"@type": GOOGLE_ERROR_TYPE, "errorType": error_type, **extra})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body."""
+        body: dict[str, Any] = {
+            "code": self.status,
+            "message": self.message,
+            "status": _GOOGLE_STATUS.get(self.status, "INVALID_ARGUMENT"),
+        }
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}
+
+
+def google_response(error: GoogleError) -> Response:
+    """Render a ``GoogleError`` as a Flask response."""
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def _as_google(exc: Exception) -> Response:
+    # Our own shape's errors and Werkzeug's, re-rendered in Google's envelope.
+    headers: dict[str, str] = {}
+    if isinstance(exc, ApiError):
+        status, message, headers = exc.status, exc.message, exc.headers
+    elif isinstance(exc, HTTPException):
+        status, message = exc.code or 500, exc.description or "Bad request."
+    else:
+        return _google_unexpected(exc)
+    error_type = "INVALID_REQUEST" if status in (400, 413, 415) else None
+    return google_response(GoogleError(status, message, error_type, headers=headers))
+
+
+def _google_database_down(exc: Exception) -> Response:
+    _database_down(exc)  # logs, and releases the session
+    unavailable = GoogleError(503, "The service is currently unavailable.", headers=_RETRY)
+    return google_response(unavailable)
+
+
+def _google_unexpected(exc: Exception) -> Response:
+    # Where, never what: an exception's message or SQL parameters may hold the comment text.
+    where = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    log.error("unhandled error", extra={"error": type(exc).__name__, "where": where[-5:]})
+    return google_response(GoogleError(500, "Internal error encountered."))
+
+
+def register_google_errors(bp: Blueprint) -> None:
+    """Every error raised on ``bp``'s paths answers in Google's envelope."""
+    bp.register_error_handler(GoogleError, google_response)
+    bp.register_error_handler(ApiError, _as_google)
+    bp.register_error_handler(HTTPException, _as_google)
+    bp.register_error_handler(OperationalError, _google_database_down)
+    bp.register_error_handler(InterfaceError, _google_database_down)
+    bp.register_error_handler(Exception, _google_unexpected)
 
 
 def register_error_handlers(app: Flask) -> None:

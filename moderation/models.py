@@ -6,10 +6,12 @@ from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.comments.models import Comment, CommentRevision, Decision, Event
 from moderation.db import Base
 from moderation.flags.models import Flag
+from moderation.perspective.models import ApiKey, Feedback, ScoredText
 from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
 
 __all__ = [
+    "ApiKey",
     "Author",
     "Base",
     "Comment",
@@ -18,9 +20,11 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "Event",
+    "Feedback",
     "Flag",
     "ReviewItem",
     "Sanction",
+    "ScoredText",
     "Site",
     "User",
 ]

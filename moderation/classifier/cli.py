@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from moderation.classifier.decisions import export_decisions
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
 from moderation.extensions import db
+from moderation.perspective.export import export_feedback
 
 model_cli = click.Group("model", help="Train, evaluate, promote and run the comment classifier.")
 
@@ -122,10 +124,13 @@ def list_command(out: Path | None) -> None:
 @click.option("--audit-only", is_flag=True, help="Only decisions on random-sample audits.")
 @with_appcontext
 def export_decisions_command(output: TextIO, since_days: int | None, audit_only: bool) -> None:
-    """Write moderator decisions as labelled JSON lines for 'train --decisions'."""
+    """Write moderator decisions and Perspective feedback as labelled JSON lines for training."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=since_days) if since_days else None
+    rows = export_decisions(db.session, since=since, audit_only=audit_only)
+    # Feedback is no random-sample audit, so --audit-only leaves it out.
+    feedback = iter(()) if audit_only else export_feedback(db.session, since=since)
     count = 0
-    for row in export_decisions(db.session, since=since, audit_only=audit_only):
+    for row in itertools.chain(rows, feedback):
         output.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     click.echo(f"exported {count} labelled decisions", err=True)

@@ -35,6 +35,7 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "admin": [{"bearer": []}],
     # The empty requirement: open when neither MODERATION_METRICS_TOKEN nor _ALLOW is set.
     "metrics": [{"metricsToken": []}, {}],
+    "key": [{"apiKey": []}],  # Perspective-compatible routes: ?key=
 }
 
 
@@ -48,6 +49,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
     )
     spec.components.schema("Error", ERROR_SCHEMA)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "query", "name": "key"})
     spec.components.security_scheme(
         "metricsToken",
         {"type": "http", "scheme": "bearer", "description": "MODERATION_METRICS_TOKEN, if set"},

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from moderation.callbacks.urls import CallbackUrlError
 from moderation.extensions import db
+from moderation.perspective.cli import KEY_COMMANDS
 from moderation.sites import service
 
 sites_cli = click.Group("sites", help="Client sites and their signing secrets.")
@@ -48,3 +49,7 @@ def rotate(slug: str) -> None:
     click.echo(
         json.dumps({"site": site.slug, "secret": secret, "previous_valid_until": until.isoformat()})
     )
+
+
+for _command in KEY_COMMANDS:  # add-key, revoke-key (moderation/perspective/cli.py)
+    sites_cli.add_command(_command)

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request
 from moderation.accounts.service import add_user
 from moderation.extensions import db
 from moderation.harness.receiver import Receiver
+from moderation.perspective.keys import add_key
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, make_app, payload
@@ -32,8 +33,8 @@ class SigningMiddleware:
     fuzzer generated for the security schemes are replaced.
     """
 
-    def __init__(self, app: Flask, secret: str, token: str) -> None:
-        self.app, self.secret, self.token = app, secret, token
+    def __init__(self, app: Flask, secret: str, token: str, key: str) -> None:
+        self.app, self.secret, self.token, self.key = app, secret, token, key
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -43,6 +44,9 @@ class SigningMiddleware:
         for name, value in signature_headers(self.secret, body, request.path).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
         environ["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
+        if ":" in request.path:  # Perspective-compatible routes authenticate by ?key=
+            query = environ.get("QUERY_STRING", "")
+            environ["QUERY_STRING"] = f"{query}&key={self.key}" if query else f"key={self.key}"
         return self.app(environ, start_response)
 
 
@@ -56,12 +60,15 @@ KNOWN: dict[str, list[Any]] = {
 }
 
 
-def _seed(app: Flask, receiver: Receiver) -> tuple[str, str]:
-    """A site, an admin, an approved comment with a reader report, and two held ones."""
+def _seed(app: Flask, receiver: Receiver) -> tuple[str, str, str]:
+    """A site with a Perspective key, an admin, an approved comment with a reader report, and
+    two held ones."""
     with app.app_context():
         site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
         db.session.commit()
         receiver.secrets.append(secret)
+        key = add_key(db.session, slug="demo")
+        db.session.commit()
         _, token = add_user(db.session, name="root", role="admin")
         db.session.commit()
         client = SiteClient(app.test_client(), site.slug, secret)
@@ -85,7 +92,7 @@ def _seed(app: Flask, receiver: Receiver) -> tuple[str, str]:
         )
         assert response.status_code == 201, response.json
         db.remove()
-    return secret, token
+    return secret, token, key
 
 
 @pytest.fixture
@@ -99,7 +106,7 @@ def signed_app(
     path = tmp_path / "db.sqlite"
     shutil.copy(migrated_sqlite, path)
     app = make_app(f"sqlite:///{path}", tmp_path, RULES_DIR=str(RULES_DIR))
-    secret, token = _seed(app, receiver)
-    yield SigningMiddleware(app, secret, token)
+    secret, token, key = _seed(app, receiver)
+    yield SigningMiddleware(app, secret, token, key)
     with app.app_context():
         db.engine.dispose()

@@ -28,7 +28,7 @@ def call(client, method, path, token=None):
 
 def test_every_route_declares_its_auth(house):
     declared = {auth for _, _, auth in routes(house)}
-    assert declared <= {None, "site", "moderator", "admin", "metrics"}  # metrics: optional
+    assert declared <= {None, "site", "moderator", "admin", "metrics", "key"}  # metrics: optional
     assert {"site", "moderator", "admin"} <= declared
 
 
@@ -50,6 +50,8 @@ def test_role_matrix(house, site, alice, root, who):
         status = call(client, method, path, token).status_code
         if auth == "site":
             assert status == 401, (method, path)  # a bearer token is no signature
+        elif auth == "key":
+            assert status == 400, (method, path)  # nor a Perspective ?key= (Google answers 400)
         elif auth in ("moderator", "admin"):
             if who in ("nobody", "bad-token", "revoked"):
                 assert status == 401, (who, method, path)

@@ -1,0 +1,1 @@
+"""Perspective API compatibility (SPEC §10.1): ``comments:analyze``, ``suggestscore``, discovery."""
