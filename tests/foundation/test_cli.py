@@ -63,11 +63,10 @@ def test_users_add_and_revoke(app):
 
 def test_db_upgrade_says_what_it_did(tmp_path):
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from moderation.dbcli import alembic_config
     from tests.helpers import make_app
-
-    from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     url = f"sqlite:///{tmp_path}/fresh.sqlite"
