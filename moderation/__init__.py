@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from moderation.audit.views import bp as audit
     from moderation.authors.views import bp as authors
     from moderation.comments.views import bp as comments
+    from moderation.coral.views import bp as coral
     from moderation.db import own_requests
     from moderation.extensions import db
     from moderation.flags.views import bp as flags
@@ -64,7 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from moderation.rules.views import bp as rules
     from moderation.stats.views import bp as stats
 
-    for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats, perspective):
+    areas = (ops, comments, flags, queue, authors, audit, rules, stats, perspective, coral)
+    for blueprint in areas:
         app.register_blueprint(blueprint)
     own_requests(app, db)
 

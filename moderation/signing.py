@@ -17,6 +17,12 @@ FORMAT = (
     '(of "{timestamp}.{path}" for a request without a body), comma-separated if several.'
 )
 
+CORAL_HEADER = "X-Coral-Signature"
+CORAL_FORMAT = (
+    "X-Coral-Signature must be sha256=<hex HMAC-SHA256 of the raw body> with the phase's "
+    "signing secret, comma-separated if several."
+)
+
 
 class SignatureError(Exception):
     """The request's signature or timestamp is missing, stale or wrong."""
@@ -61,10 +67,15 @@ def verify(
     current = time.time() if now is None else now
     if abs(current - int(timestamp)) > tolerance:
         raise SignatureError("stale_timestamp", f"Timestamp is more than {tolerance} s from now.")
+    expected = [sign(secret, timestamp, body, path) for secret in secrets]
+    check_values(signature, expected, FORMAT)
+
+
+def check_values(signature: str, expected: Iterable[str], form: str) -> None:
+    """Raise ``SignatureError`` unless one offered ``sha256=`` value is one of ``expected``."""
     offered = [v.strip().lower() for v in signature.split(",") if VALUE.fullmatch(v.strip())][:8]
     if not offered:
-        raise SignatureError("malformed_signature", FORMAT)
-    expected = [sign(secret, timestamp, body, path) for secret in secrets]
+        raise SignatureError("malformed_signature", form)
     # Compare every pair so timing reveals nothing about which one matched.
     matched = False
     for value in offered:
@@ -72,6 +83,14 @@ def verify(
             matched |= hmac.compare_digest(value.encode(), candidate.encode())
     if not matched:
         raise mismatch()
+
+
+def verify_body(secrets: Iterable[str], *, signature: str | None, body: bytes) -> None:
+    """Coral's scheme: ``sha256=`` + hex HMAC-SHA256 of the raw body alone (no timestamp)."""
+    if not signature:
+        raise SignatureError("missing_signature", "The X-Coral-Signature header is required.")
+    expected = ["sha256=" + hmac.new(s.encode(), body, hashlib.sha256).hexdigest() for s in secrets]
+    check_values(signature, expected, CORAL_FORMAT)
 
 
 def mismatch() -> SignatureError:

@@ -47,8 +47,14 @@ def find_comment(session: Session, site: Site, external_id: str, *, lock: bool =
     return comment
 
 
-def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tuple[Comment, bool]:
-    """Store a new comment or revision; return it and whether anything new was stored."""
+def receive_comment(
+    session: Session, *, site: Site, data: dict[str, Any], enqueue: bool = True
+) -> tuple[Comment, bool]:
+    """Store a new comment or revision; return it and whether anything new was stored.
+
+    A new revision is scored by a worker after commit, unless ``enqueue`` is False: the
+    caller then decides it in its own unit of work (Coral's synchronous phase).
+    """
     limit = current_app.config["MAX_TEXT_CHARS"]
     too_long = TooLarge(f"Comment text is over {limit} characters.", code="text_too_long")
     # The limit is on the text readers see; HTML markup may add up to three times as
@@ -70,7 +76,10 @@ def receive_comment(session: Session, *, site: Site, data: dict[str, Any]) -> tu
     # Two requests for the same new comment (or author) may race: the loser's flush
     # raises IntegrityError and the request replays its unit of work (db.unit_of_work),
     # then sees the winner's row.
-    return _store(session, site, data, text, links, content_hash)
+    comment, created = _store(session, site, data, text, links, content_hash)
+    if created and enqueue:
+        jobs.score(session, comment.id, comment.revision)
+    return comment, created
 
 
 def _store(
@@ -109,7 +118,6 @@ def _store(
         comment.body_hash = body_fingerprint(text)
         comment.scoring_enqueued_at = utcnow()
     session.flush()
-    jobs.score(session, comment.id, comment.revision)
     return comment, True
 
 

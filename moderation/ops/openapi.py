@@ -36,6 +36,7 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     # The empty requirement: open when neither MODERATION_METRICS_TOKEN nor _ALLOW is set.
     "metrics": [{"metricsToken": []}, {}],
     "key": [{"apiKey": []}],  # Perspective-compatible routes: ?key=
+    "coral": [{"coralSignature": []}],  # Coral's phase: HMAC of the raw body
 }
 
 
@@ -53,6 +54,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme(
         "metricsToken",
         {"type": "http", "scheme": "bearer", "description": "MODERATION_METRICS_TOKEN, if set"},
+    )
+    spec.components.security_scheme(
+        "coralSignature", {"type": "apiKey", "in": "header", "name": "X-Coral-Signature"}
     )
     spec.components.security_scheme(
         "siteSignature", {"type": "apiKey", "in": "header", "name": "X-Moderation-Signature"}

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from moderation.callbacks.urls import CallbackUrlError
+from moderation.coral.cli import set_coral_secret
 from moderation.extensions import db
 from moderation.perspective.cli import KEY_COMMANDS
 from moderation.sites import service
@@ -51,5 +52,6 @@ def rotate(slug: str) -> None:
     )
 
 
-for _command in KEY_COMMANDS:  # add-key, revoke-key (moderation/perspective/cli.py)
+# add-key, revoke-key (moderation/perspective/cli.py); set-coral-secret (moderation/coral/cli.py)
+for _command in (*KEY_COMMANDS, set_coral_secret):
     sites_cli.add_command(_command)

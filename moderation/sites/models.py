@@ -21,4 +21,6 @@ class Site(Base):
     secret_enc: Mapped[str] = mapped_column(Text)
     previous_secret_enc: Mapped[str | None] = mapped_column(Text)
     previous_secret_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The secret Coral generated for our external moderation phase (``empsec_...``).
+    coral_secret_enc: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

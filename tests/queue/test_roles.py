@@ -28,7 +28,8 @@ def call(client, method, path, token=None):
 
 def test_every_route_declares_its_auth(house):
     declared = {auth for _, _, auth in routes(house)}
-    assert declared <= {None, "site", "moderator", "admin", "metrics", "key"}  # metrics: optional
+    # metrics: optional token; key: Perspective's ?key=; coral: Coral's body signature
+    assert declared <= {None, "site", "moderator", "admin", "metrics", "key", "coral"}
     assert {"site", "moderator", "admin"} <= declared
 
 
@@ -48,7 +49,7 @@ def test_role_matrix(house, site, alice, root, who):
         revoke_user(db.session, name="alice")
     for method, path, auth in routes(house):
         status = call(client, method, path, token).status_code
-        if auth == "site":
+        if auth in ("site", "coral"):
             assert status == 401, (method, path)  # a bearer token is no signature
         elif auth == "key":
             assert status == 400, (method, path)  # nor a Perspective ?key= (Google answers 400)
