@@ -53,14 +53,16 @@ def register_blueprints(app: Flask) -> None:
     from moderation.authors.views import bp as authors
     from moderation.comments.views import bp as comments
     from moderation.db import own_requests
+    from moderation.dsa.views import bp as dsa
     from moderation.extensions import db
     from moderation.flags.views import bp as flags
     from moderation.ops.views import bp as ops
+    from moderation.privacy.views import bp as privacy
     from moderation.queue.views import bp as queue
     from moderation.rules.views import bp as rules
     from moderation.stats.views import bp as stats
 
-    for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats):
+    for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats, dsa, privacy):
         app.register_blueprint(blueprint)
     own_requests(app, db)
 

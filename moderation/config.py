@@ -29,7 +29,11 @@ def _bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
-DEFAULT_REASONS = "insult,hate,threat,obscene,spam,off_topic,personal_data,harassment,banned,other"
+DEFAULT_REASONS = (
+    "insult,hate,threat,obscene,spam,off_topic,personal_data,harassment,banned,illegal,other"
+)
+#: DSA art. 20(1): complaints are possible for at least six months.
+MIN_APPEAL_DAYS = 183
 
 
 class Config:
@@ -72,6 +76,11 @@ class Config:
         self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
         self.REPORT_THRESHOLD = _float("MODERATION_REPORT_THRESHOLD", 3.0)
         self.REASON_CODES = tuple(_str("MODERATION_REASON_CODES", DEFAULT_REASONS).split(","))
+        # EU duties (README "EU duties"): appeal window (never under 183 days), identifier
+        # retention, and the URL of the site's terms cited in statements.
+        self.APPEAL_DAYS = max(MIN_APPEAL_DAYS, _int("MODERATION_APPEAL_DAYS", MIN_APPEAL_DAYS))
+        self.IP_RETENTION_DAYS = _int("MODERATION_IP_RETENTION_DAYS", 365)
+        self.TERMS_URL = _str("MODERATION_TERMS_URL", "")
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

@@ -5,11 +5,14 @@ from moderation.authors.models import Author, Sanction
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.comments.models import Comment, CommentRevision, Decision, Event
 from moderation.db import Base
+from moderation.dsa.models import Appeal, Statement
 from moderation.flags.models import Flag
+from moderation.privacy.models import PrivacyRequest
 from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
 
 __all__ = [
+    "Appeal",
     "Author",
     "Base",
     "Comment",
@@ -19,8 +22,10 @@ __all__ = [
     "DeliveryAttempt",
     "Event",
     "Flag",
+    "PrivacyRequest",
     "ReviewItem",
     "Sanction",
     "Site",
+    "Statement",
     "User",
 ]
