@@ -148,6 +148,8 @@ def _erase_deliveries(
     outbox = select(Delivery).where(Delivery.site_id == site_id, Delivery.extra.is_not(None))
     for delivery in session.scalars(outbox):
         extra = json.loads(json.dumps(delivery.extra))
+        if not isinstance(extra, dict):  # a JSON null on some backends
+            continue
         for key, party in (("notice", "reporter"), ("appeal", "appellant")):
             person = (extra.get(key) or {}).get(party) or {}
             if (person.get("source"), person.get("id")) == (source, external_id):
