@@ -195,6 +195,14 @@ def _reverse(
     )
 
 
+def open_appeals(session: Session, comment_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The open appeal of each comment, with its text, as moderators see it."""
+    if not comment_ids:
+        return {}
+    query = select(Appeal).where(Appeal.comment_id.in_(comment_ids), Appeal.status == "open")
+    return {a.comment_id: appeal_view(a) | {"text": a.text} for a in session.scalars(query)}
+
+
 def appeal_view(appeal: Appeal) -> dict[str, Any]:
     """An appeal as the site sees it (its text stays here)."""
     return {

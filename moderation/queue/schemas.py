@@ -60,6 +60,7 @@ class ItemSchema(Schema):
     author = fields.Dict()
     flags = fields.List(fields.Dict())
     claim = fields.Dict(allow_none=True)
+    appeal = fields.Dict(allow_none=True)  # in the appeals queue: who appeals, and why
 
 
 class PageSchema(Schema):

@@ -29,6 +29,8 @@ def test_an_appeal_reversed_publishes_the_comment(site, alice, bob, receiver):
     assert response.status_code == 201, response.json
     assert response.json["appeal"]["role"] == "author"
     item = _appeal_item(bob)
+    assert item["appeal"]["text"] == "Je conteste cette décision."
+    assert item["appeal"]["role"] == "author"
     same = alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "approve"})
     assert same.status_code == 403 and "another moderator" in same.json["error"]["message"]
     assert bob.post(f"/v1/queue/{item['id']}/resolve", {"action": "approve"}).status_code == 200
