@@ -98,8 +98,12 @@ def resolve_appeal(
     session: Session, *, item: ReviewItem, user: User, action: str, note: str | None
 ) -> ReviewItem:
     """A moderator decides an appeal: ``approve`` reverses the rejection, ``reject`` upholds."""
+    # The newest: an older one may be left open by a revision that withdrew its item.
     appeal = session.scalar(
-        select(Appeal).where(Appeal.comment_id == item.comment_id, Appeal.status == "open")
+        select(Appeal)
+        .where(Appeal.comment_id == item.comment_id, Appeal.status == "open")
+        .order_by(Appeal.id.desc())
+        .limit(1)
     )
     if appeal is None:
         raise Conflict(f"Item {item.id} has no open appeal.")

@@ -35,8 +35,8 @@ REASONS_FR = {
 
 REDRESS = (
     "Vous pouvez contester cette décision gratuitement, en ligne, jusqu'au {until} "
-    "(réclamation interne, art. 20 DSA) : la décision sera réexaminée par une autre personne "
-    "qu'un automate. Vous pouvez aussi saisir un organisme de règlement extrajudiciaire des "
+    "(réclamation interne, art. 20 DSA) : elle sera examinée par un modérateur, jamais par un "
+    "automate seul. Vous pouvez aussi saisir un organisme de règlement extrajudiciaire des "
     "litiges certifié (art. 21 DSA) ou le juge compétent."
 )
 
@@ -60,6 +60,11 @@ def french_date(day: dt.date) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def statement_text(data: dict[str, object], *, until: dt.date, what: str) -> str:
     """The statement as the author reads it: restriction, ground, facts, automation, redress."""
     ground = (
@@ -78,14 +83,14 @@ def statement_text(data: dict[str, object], *, until: dt.date, what: str) -> str
         "AUTOMATED_DECISION_NOT_AUTOMATED": "La décision a été prise par un modérateur.",
     }[str(data["automated_decision"])]
     source = (
-        "Elle fait suite à un signalement de contenu illicite (art. 16 DSA)."
+        "La décision fait suite à un signalement de contenu illicite (art. 16 DSA)."
         if data["source_type"] == "SOURCE_ARTICLE_16"
-        else "Elle a été prise à l'initiative du site."
+        else "La décision a été prise à l'initiative du site."
     )
     return " ".join(
         (
             f"{what}",
-            ground,
+            _sentence(ground),
             f"Faits : {data['decision_facts']}",
             automation,
             source,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 from flask.cli import with_appcontext
 
+from moderation.authors.models import Author
 from moderation.authors.service import find_author
 from moderation.exceptions import NotFound
 from moderation.extensions import db
@@ -15,10 +18,17 @@ from moderation.privacy.export import export_author
 from moderation.sites.service import get_site_or_404
 
 authors_cli = click.Group("authors", help="An author's personal data: export and erasure.")
-_ARGS = (click.argument("site"), click.argument("source"), click.argument("author_id"))
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _author(site: str, source: str, author_id: str) -> object:
+def _author_args(command: F) -> F:
+    """The SITE SOURCE ID arguments that name an author."""
+    for name in ("author_id", "source", "site"):
+        command = click.argument(name)(command)
+    return command
+
+
+def _author(site: str, source: str, author_id: str) -> Author:
     try:
         found = get_site_or_404(db.session, site)
         return find_author(db.session, site_id=found.id, source=source, external_id=author_id)
@@ -27,26 +37,22 @@ def _author(site: str, source: str, author_id: str) -> object:
 
 
 @authors_cli.command("export")
-@_ARGS[0]
-@_ARGS[1]
-@_ARGS[2]
+@_author_args
 @with_appcontext
 def export(site: str, source: str, author_id: str) -> None:
     """Print everything held about the author as JSON (the request is audited)."""
     author = _author(site, source, author_id)
-    data = export_author(db.session, author=author, actor="cli")  # type: ignore[arg-type]
+    data = export_author(db.session, author=author, actor="cli")
     db.commit()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @authors_cli.command("erase")
-@_ARGS[0]
-@_ARGS[1]
-@_ARGS[2]
+@_author_args
 @with_appcontext
 def erase(site: str, source: str, author_id: str) -> None:
     """Replace the author's personal data by tombstones; decisions and statements stay."""
     author = _author(site, source, author_id)
-    counts = erase_author(db.session, author=author, actor="cli")  # type: ignore[arg-type]
+    counts = erase_author(db.session, author=author, actor="cli")
     db.commit()
     click.echo(json.dumps({"erased": counts}))
