@@ -19,7 +19,8 @@ from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
-from moderation.dsa.hooks import decision_statement, notify_notifiers
+from moderation.dsa.hooks import decision_statement
+from moderation.dsa.notices import notify_notifiers
 from moderation.exceptions import Stale
 from moderation.queue.items import open_item, withdraw_items
 

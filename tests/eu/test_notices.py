@@ -102,3 +102,16 @@ def test_a_notice_on_a_removed_comment_is_answered_at_once(site, house, receiver
 
 def test_a_notice_on_an_unknown_comment_is_404(site, house):
     assert notice(site, "nope").status_code == 404
+
+
+def test_a_notice_on_a_comment_still_being_scored_is_routed_by_its_decision(app, site, alice):
+    from tests.helpers import RecordingJobs, score_now
+
+    held_back = RecordingJobs()
+    app.extensions["jobs"] = held_back
+    site.post(payload("c-1", body="Un avis pas encore lu"))
+    assert notice(site, "c-1").status_code == 201
+    assert alice.page(queue="reported")["items"] == []
+    score_now(*held_back.scored[0])  # the automatic decision approves it...
+    (item,) = alice.page(queue="reported")["items"]  # ...and the notice puts it in front
+    assert item["comment"]["id"] == "c-1" and item["reasons"] == ["illegal"]
