@@ -131,3 +131,16 @@ def test_logs_never_carry_text_emails_or_ips(site, alice, bob, caplog):
     text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in records)
     for personal in (MARKER, EMAIL, IP, NAME, "buter"):
         assert personal not in text, personal
+
+
+def test_database_errors_never_log_the_statements_values(app):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    with db.engine.connect() as conn:
+        try:
+            conn.execute(text("INSERT INTO sites (id) VALUES (:marker)"), {"marker": MARKER})
+        except IntegrityError as exc:
+            assert MARKER not in str(exc)
+        else:  # pragma: no cover - the insert lacks required columns
+            raise AssertionError("expected an IntegrityError")
