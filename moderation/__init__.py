@@ -57,16 +57,18 @@ def register_blueprints(app: Flask) -> None:
     from moderation.comments.views import bp as comments
     from moderation.coral.views import bp as coral
     from moderation.db import own_requests
+    from moderation.dsa.views import bp as dsa
     from moderation.extensions import db
     from moderation.flags.views import bp as flags
     from moderation.ops.views import bp as ops
     from moderation.perspective.views import bp as perspective
+    from moderation.privacy.views import bp as privacy
     from moderation.queue.views import bp as queue
     from moderation.rules.views import bp as rules
     from moderation.stats.views import bp as stats
 
     areas = (ops, comments, flags, queue, authors, audit, rules, stats, perspective, coral)
-    for blueprint in areas:
+    for blueprint in (*areas, dsa, privacy):
         app.register_blueprint(blueprint)
     own_requests(app, db)
 

@@ -25,7 +25,13 @@ class Entry(NamedTuple):
 # Written out so that listing the commands imports none of them; a test checks each help
 # against the command's own.
 COMMANDS = {
+    "authors": Entry(
+        "moderation.privacy.cli", "authors_cli", "An author's personal data: export and erasure."
+    ),
     "db": Entry("moderation.dbcli", "db_cli", "Database schema migrations."),
+    "dsa": Entry(
+        "moderation.dsa.cli", "dsa_cli", "EU Digital Services Act: the transparency export."
+    ),
     "demo": Entry(
         "moderation.demo",
         "demo_command",

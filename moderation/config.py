@@ -36,7 +36,11 @@ def _networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
     return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip())
 
 
-DEFAULT_REASONS = "insult,hate,threat,obscene,spam,off_topic,personal_data,harassment,banned,other"
+DEFAULT_REASONS = (
+    "insult,hate,threat,obscene,spam,off_topic,personal_data,harassment,banned,illegal,other"
+)
+#: DSA art. 20(1): complaints are possible for at least six months.
+MIN_APPEAL_DAYS = 183
 
 
 class Config:
@@ -85,6 +89,11 @@ class Config:
         # Perspective-compatible API: the public base URL its discovery document names.
         self.PUBLIC_URL = _str("MODERATION_PUBLIC_URL", "")
         self.RATE_LIMIT_KEY = _str("MODERATION_RATE_LIMIT_KEY", "100/second")
+        # EU duties (README "EU duties"): appeal window (never under 183 days), identifier
+        # retention, and the URL of the site's terms cited in statements.
+        self.APPEAL_DAYS = max(MIN_APPEAL_DAYS, _int("MODERATION_APPEAL_DAYS", MIN_APPEAL_DAYS))
+        self.IP_RETENTION_DAYS = _int("MODERATION_IP_RETENTION_DAYS", 365)
+        self.TERMS_URL = _str("MODERATION_TERMS_URL", "")
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

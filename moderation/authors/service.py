@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from moderation.authors.models import Author, Sanction
 from moderation.comments.models import STATUSES, Comment
 from moderation.db import utcnow
+from moderation.dsa.statements import issue_for_sanction
 from moderation.exceptions import NotFound
 from moderation.scoring.contracts import AuthorFacts
 
@@ -198,4 +199,6 @@ def add_sanction(
     )
     session.add(sanction)
     session.flush()
+    if kind in ("ban", "suspend"):  # a restriction of the account: DSA art. 17(1)(d)
+        issue_for_sanction(session, author=author, sanction=sanction)
     return sanction

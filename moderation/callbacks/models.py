@@ -26,6 +26,10 @@ class Delivery(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
     revision: Mapped[int]
     comment: Mapped[dict[str, Any]] = mapped_column(JSONType)  # the callback's "comment" object
+    event: Mapped[str] = mapped_column(
+        String(32), default="comment.moderated", server_default="comment.moderated"
+    )
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # more top-level keys
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,7 +8,7 @@ import logging
 import random
 import time
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import requests
 from flask import current_app
@@ -38,15 +38,26 @@ def supersede_pending(session: Session, *, comment_id: int) -> None:
     session.execute(
         update(Delivery)
         .where(Delivery.comment_id == comment_id, Delivery.status == "pending")
+        .where(Delivery.event == "comment.moderated")  # notice/appeal outcomes still count
         .values(status="superseded")
         .execution_options(synchronize_session=False)
     )
 
 
 def enqueue_delivery(
-    session: Session, *, comment: Comment, decision: Decision, supersede: bool = True
+    session: Session,
+    *,
+    comment: Comment,
+    decision: Decision,
+    supersede: bool = True,
+    event: str = "comment.moderated",
+    extra: dict[str, Any] | None = None,
 ) -> Delivery:
-    """Write the callback for a decision; it is sent once the transaction commits."""
+    """Write the callback for a decision; it is sent once the transaction commits.
+
+    ``event`` and ``extra`` (more top-level keys, e.g. ``statement``) serve the DSA
+    callbacks (``notice.decided``, ``appeal.decided``) through the same outbox.
+    """
     if supersede:
         supersede_pending(session, comment_id=comment.id)
     delivery = Delivery(
@@ -65,6 +76,8 @@ def enqueue_delivery(
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
+        event=event,
+        extra=extra,
     )
     session.add(delivery)
     jobs.deliver(session, delivery.id)
@@ -123,8 +136,9 @@ def _post(session: Session, delivery: Delivery) -> tuple[int | None, str | None,
     site = session.get_one(Site, delivery.site_id)
     body = json.dumps(
         {
-            "event": "comment.moderated",
+            "event": delivery.event or "comment.moderated",
             "comment": delivery.comment,
+            **(delivery.extra or {}),
             "sent_at": utcnow().isoformat(),
         },
         separators=(",", ":"),

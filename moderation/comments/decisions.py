@@ -19,6 +19,8 @@ from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
+from moderation.dsa.hooks import decision_statement
+from moderation.dsa.notices import notify_notifiers
 from moderation.exceptions import Stale
 from moderation.queue.items import open_item, withdraw_items
 
@@ -136,7 +138,9 @@ def record_decision(
         model_version=record.get("model_version"),
         note=record.get("note"),
     )
-    enqueue_delivery(session, comment=comment, decision=decision, supersede=not first)
+    extra = decision_statement(session, comment=comment, decision=decision)
+    enqueue_delivery(session, comment=comment, decision=decision, supersede=not first, extra=extra)
+    notify_notifiers(session, comment=comment, decision=decision)
     return decision
 
 

@@ -50,7 +50,16 @@ class CommentRevision(Base):
     """One version of a comment as the site sent it (the payload is kept verbatim)."""
 
     __tablename__ = "comment_revisions"
-    __table_args__ = (UniqueConstraint("comment_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("comment_id", "revision"),
+        # The retention sweep walks the revisions still holding identifiers, oldest first.
+        Index(
+            "ix_revisions_identifiers_due",
+            "received_at",
+            postgresql_where=text("identifiers_erased_at IS NULL"),
+            sqlite_where=text("identifiers_erased_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
@@ -61,6 +70,8 @@ class CommentRevision(Base):
     body_text: Mapped[str] = mapped_column(Text)
     links: Mapped[list[str]] = mapped_column(JSONType, default=list)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the payload's IP address and user agent were erased (retention, erasure).
+    identifiers_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Decision(Base):

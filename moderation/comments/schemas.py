@@ -149,6 +149,10 @@ class RuleHitSchema(Schema):
     priority = fields.Integer()
     reason = fields.String(allow_none=True)
     matches = fields.List(fields.Nested(MatchSchema))
+    # Given by the rule file (SPEC §6, §11): what statements of reasons cite.
+    article = fields.String()
+    category = fields.String()
+    description = fields.String()
 
 
 class DecisionSchema(Schema):

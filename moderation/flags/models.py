@@ -9,7 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.db import Base, UTCDateTime, utcnow
 
-FLAG_REASONS = ("insult", "hate", "threat", "spam", "off_topic", "personal_data", "other")
+FLAG_REASONS = (
+    "insult",
+    "hate",
+    "threat",
+    "spam",
+    "off_topic",
+    "personal_data",
+    "other",
+    "illegal",
+)
 
 
 class Flag(Base):
@@ -33,3 +42,10 @@ class Flag(Base):
     low_standing: Mapped[bool] = mapped_column(default=False)
     outcome: Mapped[str | None] = mapped_column(String(16))  # upheld | dismissed
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A DSA art. 16 notice (reason "illegal"): what the notifier says, and who they are.
+    law: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    notifier_name: Mapped[str | None] = mapped_column(String(200))
+    notifier_email: Mapped[str | None] = mapped_column(String(320))
+    bona_fide: Mapped[bool | None]
+    notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from moderation.comments.schemas import SOURCE, CleanString
 from moderation.flags.models import FLAG_REASONS
@@ -16,6 +18,13 @@ class ReporterSchema(Schema):
 
     id = CleanString(required=True, validate=validate.Length(min=1, max=200))
     source = CleanString(required=True, validate=SOURCE)
+    # Required for a notice of illegal content (DSA art. 16(2)(c)), kept for nothing else.
+    name = CleanString(validate=validate.Length(min=1, max=200))
+    email = fields.Email(validate=validate.Length(max=320))
+
+
+#: What a notice of illegal content must carry (DSA art. 16(2)), by field path.
+NOTICE_FIELDS = ("law", "explanation", "reporter.name", "reporter.email", "bona_fide")
 
 
 class FlagInputSchema(Schema):
@@ -27,6 +36,25 @@ class FlagInputSchema(Schema):
     reporter = fields.Nested(ReporterSchema, required=True)
     reason = fields.String(required=True, validate=validate.OneOf(FLAG_REASONS))
     note = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    law = CleanString(validate=validate.Length(min=1, max=500))
+    explanation = CleanString(validate=validate.Length(min=1, max=5000))
+    bona_fide = fields.Boolean()
+
+    @validates_schema
+    def _notice_complete(self, data: dict[str, Any], **_kw: object) -> None:
+        if data.get("reason") != "illegal":
+            return
+        reporter = data.get("reporter") or {}
+        given = {**data, **{f"reporter.{k}": v for k, v in reporter.items()}}
+        missing = {
+            name: ["Required for a notice of illegal content (reason 'illegal')."]
+            for name in NOTICE_FIELDS
+            if given.get(name) in (None, "")
+        }
+        if data.get("bona_fide") is False:
+            missing["bona_fide"] = ["Must be true: the notifier confirms the notice in good faith."]
+        if missing:
+            raise ValidationError(missing)
 
 
 flag_input = FlagInputSchema()

@@ -162,4 +162,6 @@ def flag_view(flag: Flag) -> dict[str, object]:
         "low_standing": flag.low_standing,
         "outcome": flag.outcome,
         "created_at": flag.created_at.isoformat(),
+        # A notice's legal claim, for the moderator (the notifier's contact stays out).
+        **({"law": flag.law, "explanation": flag.explanation} if flag.reason == "illegal" else {}),
     }

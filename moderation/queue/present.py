@@ -14,6 +14,7 @@ from moderation.comments.models import Comment, Decision
 from moderation.comments.service import build_record
 from moderation.comments.texts import Texts, load_texts
 from moderation.db import utcnow
+from moderation.dsa.appeals import open_appeals
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
 from moderation.queue.models import ReviewItem
@@ -48,8 +49,10 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
         select(Flag).where(Flag.comment_id.in_(comment_ids)).order_by(Flag.id)
     ):
         flags[flag.comment_id].append(flag_view(flag))
+    appeals = open_appeals(session, [i.comment_id for i in items if i.queue == "appeals"])
     return [
         _item(item, comments[item.comment_id], sites, authors, decisions, texts, sanctions, flags)
+        | ({"appeal": appeals.get(item.comment_id)} if item.queue == "appeals" else {})
         for item in items
     ]
 

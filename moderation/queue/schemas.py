@@ -13,7 +13,9 @@ class QueueQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    queue = fields.String(load_default="pending", validate=validate.OneOf(["pending", "reported"]))
+    queue = fields.String(
+        load_default="pending", validate=validate.OneOf(["pending", "reported", "appeals"])
+    )
     # Filters reach SQL: no NUL (PostgreSQL refuses it in text).
     reason = CleanString(load_default=None, validate=validate.Length(max=64))
     source = CleanString(load_default=None, validate=validate.Length(max=32))
@@ -58,6 +60,7 @@ class ItemSchema(Schema):
     author = fields.Dict()
     flags = fields.List(fields.Dict())
     claim = fields.Dict(allow_none=True)
+    appeal = fields.Dict(allow_none=True)  # in the appeals queue: who appeals, and why
 
 
 class PageSchema(Schema):

@@ -18,6 +18,7 @@ from moderation.comments.decisions import apply_decision
 from moderation.comments.models import Comment
 from moderation.comments.service import current_decision
 from moderation.db import utcnow
+from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
 from moderation.queue.models import ReviewItem
@@ -144,6 +145,8 @@ def resolve(
         message = f"Unknown reason code; allowed: {', '.join(sorted(allowed))}."
         raise Invalid(message, fields={"reason": [message]})
     item = get_item(session, item_id)
+    if item.queue == "appeals":  # DSA art. 20: another human decides; approve reverses
+        return resolve_appeal(session, item=item, user=user, action=action, note=note)
     now = utcnow()
     done = session.execute(
         update(ReviewItem)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts.auth import require_role
 from moderation.api import endpoint, load, read_json
+from moderation.dsa.knowledge import shown_to_moderator
 from moderation.extensions import db
 from moderation.queue import service
 from moderation.queue.models import ReviewItem
@@ -56,6 +57,8 @@ def list_queue() -> Response:
     items, next_cursor = service.list_queue(
         db.session, queue=args["queue"], filters=filters, limit=args["limit"], cursor=args["cursor"]
     )
+    actor = f"moderator:{g.user.name}"
+    shown_to_moderator(db.session, [item.comment_id for item in items], actor=actor)
     return jsonify(
         page_schema.dump({"items": present_items(db.session, items), "next_cursor": next_cursor})
     )

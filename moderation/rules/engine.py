@@ -33,6 +33,8 @@ class CompiledRule:
     line: int
     description: str = ""
     enabled: bool = True
+    article: str | None = None  # house-rule article and DSA category, for statements
+    category: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Describe the rule for the admin API."""
@@ -43,6 +45,8 @@ class CompiledRule:
             "reason": self.reason,
             "description": self.description,
             "enabled": self.enabled,
+            "article": self.article,
+            "category": self.category,
             "file": self.file,
             "line": self.line,
         }
@@ -106,7 +110,16 @@ def _hit(rule: CompiledRule, ctx: Context) -> RuleHit:
     body = ctx.facts.body
     spans = sorted(set(rule.condition.spans(ctx)))
     matches = tuple(Span("body", a, b, body[a:b]) for a, b in spans)
-    return RuleHit(rule.id, rule.action, rule.priority, rule.reason or rule.id, matches)
+    return RuleHit(
+        rule.id,
+        rule.action,
+        rule.priority,
+        rule.reason or rule.id,
+        matches,
+        article=rule.article,
+        category=rule.category,
+        description=rule.description or None,
+    )
 
 
 def decide(hits: Iterable[RuleHit], default: Action = "approve") -> RulesVerdict:

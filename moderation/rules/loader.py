@@ -218,6 +218,8 @@ class _Build:
             line=line,
             description=data.get("description", ""),
             enabled=data["enabled"],
+            article=data.get("article"),
+            category=data.get("category"),
         )
 
     def _declare(self, file: str, rule_id: Any, line: int, path: str) -> None:

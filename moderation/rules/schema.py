@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from moderation.dsa.tdb import CATEGORIES
 from moderation.rules.values import (
     Comparison,
     NamedThreshold,
@@ -124,6 +125,9 @@ class RuleSchema(_Strict):
     then = fields.Str(required=True, validate=validate.OneOf(ACTIONS))
     reason = fields.Str(validate=_REASON)
     enabled = StrictBool(load_default=True)
+    # The house-rule article and DSA category cited in statements of reasons (SPEC §11).
+    article = fields.Str(validate=validate.Length(min=1, max=200))
+    category = fields.Str(validate=validate.OneOf(CATEGORIES))
 
 
 class ListFileSchema(_Strict):

@@ -158,16 +158,24 @@ class RuleHit:
     priority: int
     reason: str | None = None
     matches: tuple[Span, ...] = ()
+    article: str | None = None  # the house-rule article, DSA category and description
+    category: str | None = None
+    description: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Serialise for the decision record (SPEC §3 ``decision.rules``)."""
-        return {
+        found: dict[str, object] = {
             "id": self.rule_id,
             "action": self.action,
             "priority": self.priority,
             "reason": self.reason,
             "matches": [m.as_dict() for m in self.matches],
         }
+        # Only when the rule file gives them, so records of older rules keep their shape.
+        extra = {"article": self.article, "category": self.category}
+        extra["description"] = self.description
+        found.update({k: v for k, v in extra.items() if v})
+        return found
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from moderation.callbacks.service import due_deliveries
 from moderation.comments.models import Comment
 from moderation.db import utcnow
 from moderation.limits import backlog
+from moderation.privacy.retention import erase_expired_identifiers
 
 #: However long the broker queue, each sweep still re-enqueues up to this many of each kind.
 MIN_BATCH = 10
@@ -60,6 +61,7 @@ def sweep(session: Session, *, limit: int = 500) -> dict[str, int]:
         )
     for delivery_id in deliveries:
         jobs.deliver(session, delivery_id)
+    erase_expired_identifiers(session, limit=limit)  # GDPR: IPs kept no longer than allowed
     return {"comments": len(stale), "deliveries": len(deliveries)}
 
 

@@ -134,7 +134,8 @@ def test_edit_after_moderation_is_scored_again_and_history_keeps_both(site, alic
         (2, "auto", "approve"),
     ]
     kinds = [e["kind"] for e in history["events"]]
-    assert kinds == ["received", "decided", "decided", "revised", "decided"]
+    # "knowledge": the first time a moderator was shown it (loi 1982 art. 93-3).
+    assert kinds == ["received", "decided", "knowledge", "decided", "revised", "decided"]
     assert all(c["attempts"] for c in history["callbacks"])
     assert history["events"][1]["ruleset_version"].startswith("sha256:")
 

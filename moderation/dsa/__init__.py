@@ -1,0 +1,1 @@
+"""EU Digital Services Act duties: statements of reasons, notices, appeals, export."""

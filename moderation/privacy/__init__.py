@@ -1,0 +1,1 @@
+"""GDPR duties: retention of identifiers, an author's export and erasure."""
