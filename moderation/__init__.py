@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from moderation.audit.views import bp as audit
     from moderation.authors.views import bp as authors
     from moderation.comments.views import bp as comments
+    from moderation.console.setup import register_console
     from moderation.db import own_requests
     from moderation.extensions import db
     from moderation.flags.views import bp as flags
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (ops, comments, flags, queue, authors, audit, rules, stats):
         app.register_blueprint(blueprint)
+    register_console(app)  # before own_requests: console views are units of work too
     own_requests(app, db)
 
 

@@ -72,6 +72,16 @@ class Config:
         self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
         self.REPORT_THRESHOLD = _float("MODERATION_REPORT_THRESHOLD", 3.0)
         self.REASON_CODES = tuple(_str("MODERATION_REASON_CODES", DEFAULT_REASONS).split(","))
+        # Moderator console: "auto" sets the cookie's Secure flag on HTTPS requests; trust
+        # X-Forwarded-Proto/-For from this many proxies (0: none, the header is ignored).
+        self.COOKIE_SECURE = _str("MODERATION_COOKIE_SECURE", "auto")
+        self.PROXIES = _int("MODERATION_PROXIES", 0)
+        self.CONSOLE_SESSION_HOURS = _float("MODERATION_CONSOLE_SESSION_HOURS", 12.0)
+        self.LOGIN_RATE_LIMIT = _str("MODERATION_LOGIN_RATE_LIMIT", "10/minute")
+        self.UNDO_SECONDS = _float("MODERATION_UNDO_SECONDS", 10.0)
+        # Event streams end after this long (the browser reconnects); heartbeats keep them up.
+        self.STREAM_SECONDS = _float("MODERATION_STREAM_SECONDS", 300.0)
+        self.STREAM_HEARTBEAT_SECONDS = _float("MODERATION_STREAM_HEARTBEAT_SECONDS", 15.0)
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

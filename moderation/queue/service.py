@@ -36,17 +36,29 @@ FILTERS = {
 }
 
 
+#: Orders a page can take: the API's (priority, then oldest) and the console's by age.
+SORTS = ("priority", "oldest", "newest")
+
+
 def list_queue(
-    session: Session, *, queue: str, filters: dict[str, Any], limit: int, cursor: str | None
+    session: Session,
+    *,
+    queue: str,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+    sort: str = "priority",
 ) -> tuple[list[ReviewItem], str | None]:
     """One page of open items, highest priority first, then oldest; and the next cursor."""
     query = select(ReviewItem).where(ReviewItem.status == "open", ReviewItem.queue == queue)
     for name, value in filters.items():
-        if value is not None:
+        if value is not None and name == "section":
+            query = query.where(_in_section(value))
+        elif value is not None:
             query = query.where(FILTERS[name] == value)
     if cursor:
-        query = query.where(_after(cursor))
-    query = query.order_by(ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id)
+        query = query.where(_after(cursor) if sort == "priority" else _by_age(cursor, sort))
+    query = query.order_by(*_ORDER[sort])
     items = list(session.scalars(query.limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]
@@ -77,6 +89,40 @@ def _after(cursor: str) -> Any:
         ),
     )
     return or_(ReviewItem.priority < priority, same_priority_later)
+
+
+_ORDER = {
+    "priority": (ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id),
+    "oldest": (ReviewItem.created_at, ReviewItem.id),
+    "newest": (ReviewItem.created_at.desc(), ReviewItem.id.desc()),
+}
+
+
+def _in_section(section: str) -> Any:
+    # The article's section lives with the comment only (not copied to the item).
+    return (
+        select(Comment.id)
+        .where(
+            Comment.id == ReviewItem.comment_id, Comment.article["section"].as_string() == section
+        )
+        .exists()
+    )
+
+
+def _by_age(cursor: str, sort: str) -> Any:
+    _after(cursor)  # validates the cursor the same way
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    _priority, created, item_id = json.loads(raw)
+    created_at = dt.datetime.fromisoformat(created)
+    if sort == "newest":
+        return or_(
+            ReviewItem.created_at < created_at,
+            and_(ReviewItem.created_at == created_at, ReviewItem.id < item_id),
+        )
+    return or_(
+        ReviewItem.created_at > created_at,
+        and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
+    )
 
 
 def get_item(session: Session, item_id: int) -> ReviewItem:
