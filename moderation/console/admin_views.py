@@ -63,7 +63,7 @@ def admin_rules() -> str:
 def admin_rules_check() -> str:
     """Validate the edited or uploaded file and run its tests."""
     files, problems = _candidate()
-    (name, text), = files.items()
+    ((name, text),) = files.items()
     result = None
     if not problems:
         result = rules.check_files(
@@ -76,7 +76,7 @@ def admin_rules_check() -> str:
 def admin_rules_backtest() -> str:
     """Replay stored comments against the edited or uploaded file."""
     files, problems = _candidate()
-    (name, text), = files.items()
+    ((name, text),) = files.items()
     since = request.form.get("since", "30d")
     try:
         parse_duration(since)

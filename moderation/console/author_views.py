@@ -74,9 +74,7 @@ def _back(author_id: int) -> Response:
 def add_note(author_id: int) -> Response:
     """Add a moderator note."""
     found = notes.get_author(db.session, author_id)
-    notes.add_note(
-        db.session, author=found, body=request.form.get("body", ""), actor=g.user.name
-    )
+    notes.add_note(db.session, author=found, body=request.form.get("body", ""), actor=g.user.name)
     return _back(author_id)
 
 

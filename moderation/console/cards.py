@@ -26,14 +26,20 @@ def build_cards(session: Session, items: list[ReviewItem]) -> list[dict[str, Any
     presented = present_items(session, items)
     if not presented:
         return []
-    comments = {c.id: c for c in session.scalars(
-        select(Comment).where(Comment.id.in_([i.comment_id for i in items]))
-    )}
+    comments = {
+        c.id: c
+        for c in session.scalars(
+            select(Comment).where(Comment.id.in_([i.comment_id for i in items]))
+        )
+    }
     texts = _texts(session, [(i.comment_id, i.revision) for i in items])
     parents = _parents(session, list(comments.values()))
-    authors = {a.id: a for a in session.scalars(
-        select(Author).where(Author.id.in_({c.author_id for c in comments.values()}))
-    )}
+    authors = {
+        a.id: a
+        for a in session.scalars(
+            select(Author).where(Author.id.in_({c.author_id for c in comments.values()}))
+        )
+    }
     notes = _note_counts(session, list(authors))
     rules = _rules()
     return [
@@ -128,8 +134,9 @@ def _rules() -> dict[str, CompiledRule]:
 
 def _texts(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     rows = session.execute(
-        select(CommentRevision.comment_id, CommentRevision.revision, CommentRevision.body_text)
-        .where(tuple_(CommentRevision.comment_id, CommentRevision.revision).in_(keys))
+        select(
+            CommentRevision.comment_id, CommentRevision.revision, CommentRevision.body_text
+        ).where(tuple_(CommentRevision.comment_id, CommentRevision.revision).in_(keys))
     )
     return {(cid, rev): text for cid, rev, text in rows}
 

@@ -72,9 +72,24 @@ def stacked(
             h = HEIGHT * n / top
             y -= h
             bars.append(
-                {"x": i * slot + 2, "y": y, "w": slot - 4, "h": h, "k": k % 8, "n": n,
-                 "day": day.isoformat(), "series": name}
+                {
+                    "x": i * slot + 2,
+                    "y": y,
+                    "w": slot - 4,
+                    "h": h,
+                    "k": k % 8,
+                    "n": n,
+                    "day": day.isoformat(),
+                    "series": name,
+                }
             )
     labels = [{"x": i * slot + slot / 2, "text": d.strftime("%d/%m")} for i, d in enumerate(span)]
-    return {"bars": bars, "series": series, "labels": labels, "top": top,
-            "width": WIDTH, "height": HEIGHT, "totals": totals}
+    return {
+        "bars": bars,
+        "series": series,
+        "labels": labels,
+        "top": top,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "totals": totals,
+    }

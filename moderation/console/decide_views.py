@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, g, make_response, redirect, render_template, request
-from flask import url_for
+from flask import (
+    Response,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
+from moderation import events
 from moderation.comments.models import Comment
-from moderation.console import live
 from moderation.console.blueprint import bp, is_htmx
 from moderation.extensions import db
 from moderation.queue import undo as decisions
@@ -32,7 +40,7 @@ def _answer(template: str, trigger: dict[str, object], **context: object) -> Res
 
 def _announce(kind: str, item_ids: list[int]) -> None:
     for item_id in item_ids:
-        live.publish(db.session, kind=kind, item=item_id, by=g.user.name)
+        events.publish(db.session, kind=kind, item=item_id, by=g.user.name)
 
 
 @bp.post("/decide")

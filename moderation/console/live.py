@@ -9,44 +9,23 @@ but a little delay.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import redis
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from moderation.accounts.service import active_user
-from moderation.db import on_commit
+from moderation.events import CHANNEL
 from moderation.extensions import db
 
 log = logging.getLogger(__name__)
-
-CHANNEL = "moderation:console"
 
 
 def live_enabled() -> bool:
     """Whether this app can stream events (it has Redis)."""
     return current_app.extensions.get("redis") is not None
-
-
-def publish(session: Session, **event: Any) -> None:
-    """Announce ``event`` to every open console once ``session`` commits (never if not)."""
-    client: redis.Redis | None = current_app.extensions.get("redis")
-    if client is None:
-        return
-    payload = json.dumps(event, separators=(",", ":"))
-
-    def send() -> None:
-        try:
-            client.publish(CHANNEL, payload)
-        except (redis.RedisError, OSError) as exc:  # consoles still catch up by polling
-            log.warning("console event not published", extra={"error": str(exc)})
-
-    on_commit(session, send)
 
 
 def stream(user_id: int) -> Iterator[str]:

@@ -43,9 +43,7 @@ def queues(session: Session) -> list[str]:
         q
         for q in sorted(set(KNOWN_QUEUES) - set(BASE_QUEUES))
         if session.scalar(
-            select(ReviewItem.id)
-            .where(ReviewItem.status == "open", ReviewItem.queue == q)
-            .limit(1)
+            select(ReviewItem.id).where(ReviewItem.status == "open", ReviewItem.queue == q).limit(1)
         )
     ]
     return [*BASE_QUEUES, *extra]

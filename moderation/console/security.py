@@ -168,7 +168,8 @@ def secure_headers(response: Response) -> Response:
     """CSP and friends on every console response; pages are never cached."""
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on forms.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     if not request.path.startswith("/console/static/"):
         response.headers["Cache-Control"] = "no-store"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from moderation import events
 from moderation.authors.models import Author
 from moderation.comments.models import Comment
 from moderation.queue.models import ReviewItem
@@ -37,6 +38,7 @@ def open_item(
         author_source=source or "native",
     )
     session.add(item)
+    events.publish(session, kind="opened", queue=queue)
     return item
 
 

@@ -84,9 +84,7 @@ def author_items(session: Session, *, author_id: int) -> list[int]:
     return list(session.scalars(query))
 
 
-def undo(
-    session: Session, *, item_id: int, user: User, window: float = UNDO_SECONDS
-) -> ReviewItem:
+def undo(session: Session, *, item_id: int, user: User, window: float = UNDO_SECONDS) -> ReviewItem:
     """Put a just-decided item back in its queue; its held callback is never sent."""
     item = service.get_item(session, item_id)
     if item.status != "resolved" or item.resolved_by != user.name:
@@ -111,9 +109,7 @@ def undo(
     move_status(session, author_id=comment.author_id, old=decision.status, new="queued")
     _reopen_flags(session, item)
     _add_review_decision(session, comment, decision, user)
-    record_event(
-        session, comment, "undone", actor=f"moderator:{user.name}", undo_of=decision.id
-    )
+    record_event(session, comment, "undone", actor=f"moderator:{user.name}", undo_of=decision.id)
     session.refresh(item)
     return item
 
@@ -166,9 +162,7 @@ def _reopen_flags(session: Session, item: ReviewItem) -> None:
     session.execute(query.values(outcome=None).execution_options(synchronize_session=False))
 
 
-def _add_review_decision(
-    session: Session, comment: Comment, undone: Decision, user: User
-) -> None:
+def _add_review_decision(session: Session, comment: Comment, undone: Decision, user: User) -> None:
     # The record shows why it was held again, and which decision the undo took back.
     held = session.scalar(
         select(Decision)
@@ -238,12 +232,9 @@ def reverse(session: Session, *, decision_id: int, user: User, reason: str | Non
         expected_status=STATUS_FOR_ACTION[decision.action],
         record=record,
     )
-    record_event(
-        session, comment, "reversed", actor=f"moderator:{user.name}", reverses=decision.id
-    )
+    record_event(session, comment, "reversed", actor=f"moderator:{user.name}", reverses=decision.id)
     return new
 
 
 def _reasons() -> tuple[str, ...]:
     return tuple(current_app.config["REASON_CODES"])
-

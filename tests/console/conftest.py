@@ -91,3 +91,98 @@ def held(console_app, site):
         assert site.post(payload(cid, body, **extra)).status_code == 202
         ids.append(cid)
     return ids
+
+
+# --- Browser tests: a live server and the system Chromium --------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _redis_url() -> str:
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        return ""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except (redis.RedisError, OSError):
+        return ""
+    return url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (skipped when the system has none)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from tests.console.live_server import BROWSER_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Live:
+    """A running console with a site, a callback receiver and two moderators."""
+
+    url: str
+    app: Any
+    site: Any
+    receiver: Any
+
+    def post(self, cid: str, body: str, **extra: Any) -> None:
+        """Post a comment as the site (scored inline)."""
+        with self.app.app_context():
+            answer = self.site.post(payload(cid, body, **extra))
+            assert answer.status_code == 202, answer.get_data(as_text=True)
+
+    def login(self, context: Any, name: str, password: str = PASSWORD) -> Any:
+        """A page of ``context`` signed in as ``name``, on the pending queue."""
+        page = context.new_page()
+        page.goto(f"{self.url}/console/")
+        page.fill("#name", name)
+        page.fill("#password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/queue/pending")
+        return page
+
+
+@pytest.fixture
+def live(tmp_path, migrated_sqlite):
+    """A live server (werkzeug, threaded) on a fresh database, Redis when reachable."""
+    from moderation.sites.service import add_site
+    from tests.console.live_server import LiveServer, build_app
+    from tests.helpers import CallbackReceiver, SiteClient
+
+    app = build_app(
+        tmp_path,
+        migrated_sqlite,
+        RULES,
+        REDIS_URL=_redis_url(),
+        UNDO_SECONDS=3.0,
+        STREAM_HEARTBEAT_SECONDS=1.0,
+        STREAM_SECONDS=30.0,
+    )
+    with CallbackReceiver() as receiver, app.app_context():
+        site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+        receiver.secrets.append(secret)
+        for name, role in (("alice", "moderator"), ("bob", "moderator"), ("root", "admin")):
+            make_moderator(name, role)
+        db.commit()
+        db.remove()
+        server = LiveServer(app).start()
+        try:
+            yield Live(server.url, app, SiteClient(app.test_client(), "demo", secret), receiver)
+        finally:
+            server.stop()
+            db.remove()
+            db.engine.dispose()
