@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask.cli import with_appcontext
@@ -33,7 +34,7 @@ def add(name: str, role: str) -> None:
 @with_appcontext
 def set_password(name: str) -> None:
     """Set a user's console password, read from standard input (first line)."""
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    password = sys.stdin.readline().rstrip("\r\n")
     try:
         user = service.set_password(db.session, name=name, password=password)
     except service.AccountError as exc:

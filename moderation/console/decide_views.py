@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from flask import (
     Response,
@@ -29,7 +30,7 @@ def _item_ids() -> list[int]:
     return [int(v) for v in request.form.getlist("items") if v.isdigit()][:500]
 
 
-def _answer(template: str, trigger: dict[str, object], **context: object) -> Response:
+def _answer(template: str, trigger: Mapping[str, object], **context: object) -> Response:
     """The toast for htmx (with an event for the page's script), or back to the queue."""
     if not is_htmx():
         return redirect(request.referrer or url_for("console.home"))  # type: ignore[return-value]

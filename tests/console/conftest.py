@@ -173,7 +173,7 @@ def live(tmp_path, migrated_sqlite):
         STREAM_SECONDS=30.0,
     )
     with CallbackReceiver() as receiver, app.app_context():
-        site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
+        _site, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
         receiver.secrets.append(secret)
         for name, role in (("alice", "moderator"), ("bob", "moderator"), ("root", "admin")):
             make_moderator(name, role)

@@ -96,6 +96,11 @@ def test_injection_payloads_stay_text(browser, live):
     assert dialogs == []
 
 
+def _serious(results):
+    violations = results.response["violations"]
+    return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+
+
 def test_axe_finds_no_serious_violation_on_any_page(browser, live):
     _hostile(live)
     live.post("ok-1", "Un idiot de plus")
