@@ -17,7 +17,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from moderation import events
+import moderation.events as events
 from moderation.comments.models import Comment
 from moderation.console.blueprint import bp, is_htmx
 from moderation.extensions import db

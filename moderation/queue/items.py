@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from moderation import events
+import moderation.events as events
 from moderation.authors.models import Author
 from moderation.comments.models import Comment
 from moderation.queue.models import ReviewItem
