@@ -31,10 +31,10 @@ run: migrate ## Start web and worker (with beat) on the embedded default; Ctrl-C
 	MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
 	  $(BIN)/celery -A workers.app worker -B --schedule var/beat-schedule --loglevel=INFO --concurrency=2 & \
 	MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
-	  $(BIN)/gunicorn -w 2 -b 127.0.0.1:$(PORT) 'moderation:create_app()' & \
+	  $(BIN)/gunicorn -k gthread -w 2 --threads 8 --timeout 60 -b 127.0.0.1:$(PORT) 'moderation:create_app()' & \
 	wait
 
-demo: install ## Post a signed sample comment to the running `make run` and print the decision
+demo: install ## Post signed sample comments to the running `make run`: a decision, and held ones for /console/
 	MODERATION_ALLOW_PRIVATE_CALLBACKS=1 $(BIN)/moderation demo --url http://127.0.0.1:$(PORT)
 
 lint: install ## Ruff (lint and format check) and mypy

@@ -219,7 +219,11 @@ if (page) {
     clearTimeout(syncing);
     syncing = setTimeout(() => { sync(); document.body.dispatchEvent(new Event("mod:counts")); }, 100);
   };
-  document.body.addEventListener("htmx:sseMessage", soon);
+  document.body.addEventListener("htmx:sseMessage", (event) => {
+    // Our own decisions are already on screen; only others' need a look at the database.
+    try { if (JSON.parse(event.detail.data).by === me) return; } catch { /* a hint all the same */ }
+    soon();
+  });
   setInterval(sync, page.dataset.live === "sse" ? 30000 : 5000);
 
   // The keys (Coral's). Ignored while typing in a field or with a dialog open.
