@@ -175,7 +175,10 @@ def test_admin_check_backtest_models_and_stats(console_app, held):
         "/console/admin/rules/check", {"name": "x.yaml", "text": "rules: [oops"}, htmx=False
     )
     assert "Refusé" in bad.get_data(as_text=True)
-    good_rules = "default: approve\nrules:\n  - id: r\n    if: {body: {words: [idiot]}}\n    then: reject\n    reason: insult\n"
+    good_rules = (
+        "default: approve\nrules:\n  - id: r\n    if: {body: {words: [idiot]}}\n"
+        "    then: reject\n    reason: insult\n"
+    )
     good = root.post(
         "/console/admin/rules/check", {"name": "x.yaml", "text": good_rules}, htmx=False
     )
