@@ -68,7 +68,7 @@ def _site_secret(slug: str, callback_url: str) -> str:
 
 
 #: Comments the house rules hold for review, so the console has work to show (``make demo``).
-HELD = (
+HELD: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Quel abruti, cet auteur.", {}),
     ("Plus d'infos sur https://bit.ly/promo-xyz", {"author": {"id": "u-77", "source": "google"}}),
     ("Tu es vraiment un crétin.", {"parent_id": "demo-held-0"}),

@@ -143,4 +143,5 @@ def admin_stats() -> str:
         stats=stats(db.session),
         by_reason=charts.decisions_by_reason(db.session),
         flow=charts.queue_flow(db.session),
+        waits=charts.time_to_decision(db.session),
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -9,7 +12,27 @@ from flask import Blueprint, Response, g, request
 from moderation.console import security
 from moderation.console.i18n import LANGUAGES, current_language, translate
 
-bp = Blueprint(
+
+class ConsoleBlueprint(Blueprint):
+    """Static files cached for a day: their URLs carry a hash of the files (``asset_version``)."""
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """A day: a new release changes the URLs, so nothing stale is ever used."""
+        return 86400
+
+
+@functools.cache
+def asset_version() -> str:
+    """A hash of the static files, computed once per process (on the first page)."""
+    root = Path(__file__).with_name("static")
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+bp = ConsoleBlueprint(
     "console",
     __name__,
     url_prefix="/console",
@@ -33,6 +56,7 @@ def _globals() -> dict[str, Any]:
         "languages": LANGUAGES,
         "csrf_token": security.csrf_token,
         "current_user": lambda: g.get("user"),
+        "asset_version": asset_version(),
     }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.comments.models import Decision
+from moderation.comments.models import CommentRevision, Decision
 from moderation.db import utcnow
 from moderation.queue.models import ReviewItem
 
@@ -53,6 +54,30 @@ def queue_flow(session: Session, count: int = 14) -> dict[str, Any]:
     counts: Counter[tuple[dt.date, str]] = Counter((at.date(), "opened") for at in opened)
     counts.update((at.date(), "resolved") for at in resolved if at is not None)
     return stacked(span, ["opened", "resolved"], counts)
+
+
+def time_to_decision(session: Session, count: int = 14) -> dict[str, Any]:
+    """Per day, the median seconds from a revision's arrival to a moderator's decision."""
+    span = days(count)
+    since = dt.datetime.combine(span[0], dt.time(), tzinfo=dt.UTC)
+    rows = session.execute(
+        select(Decision.decided_at, CommentRevision.received_at)
+        .join(
+            CommentRevision,
+            (CommentRevision.comment_id == Decision.comment_id)
+            & (CommentRevision.revision == Decision.revision),
+        )
+        .where(Decision.decided_at >= since, Decision.decided_by.like("moderator:%"))
+        .order_by(Decision.id.desc())
+        .limit(SAMPLE)
+    ).all()
+    waits: dict[dt.date, list[float]] = {}
+    for decided, received in rows:
+        waits.setdefault(decided.date(), []).append((decided - received).total_seconds())
+    medians: Counter[tuple[dt.date, str]] = Counter(
+        {(day, "p50"): round(statistics.median(v)) for day, v in waits.items()}
+    )
+    return stacked(span, ["p50"], medians)
 
 
 def stacked(

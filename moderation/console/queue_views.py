@@ -142,7 +142,8 @@ def queue_counts() -> str:
 def sync() -> Response:
     """The state of the cards a page shows, and how many items arrived since it was drawn."""
     ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
-    after = int(request.args.get("after", "0") or 0)
+    raw_after = request.args.get("after", "0")
+    after = int(raw_after) if raw_after.isdigit() else 0
     name = request.args.get("queue", "pending")
     now = utcnow()
     state = {}

@@ -134,6 +134,8 @@ def check_csrf() -> None:
 
 def guard() -> Response | None:
     """Before every console request: key, CSRF, then the user (or the way to sign in)."""
+    if request.endpoint == "console.static":
+        return None  # public files: no session, no database
     ensure_secret_key()
     check_csrf()
     g.user = load_user()
