@@ -156,6 +156,8 @@ def test_reject_all_of_an_author_from_the_drawer(browser, live):
     expect(page.locator(".notes")).to_contain_text("Récidiviste <b>connu</b>")
     page.click("#reject-all")
     expect(page.locator("#toasts .toast")).to_contain_text("Rejeté")
+    page.click("[data-close-drawer]")
+    expect(page.locator("#drawer")).to_be_empty()
 
 
 def test_two_moderators_see_each_other_live(browser, live):

@@ -176,6 +176,20 @@ if (page) {
     sanctionDialog.querySelector('input[name="kind"]:checked')?.focus();
   };
 
+  // The author drawer: focus its heading when it opens; Close (or Escape) puts focus back.
+  const drawer = document.getElementById("drawer");
+  drawer.addEventListener("htmx:afterSettle", () => drawer.querySelector("#author-h")?.focus());
+  const closeDrawer = () => {
+    drawer.replaceChildren();
+    focusCard(current || cards()[0]);
+  };
+  drawer.addEventListener("click", (event) => {
+    if (event.target.closest("[data-close-drawer]")) closeDrawer();
+  });
+  drawer.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeDrawer();
+  });
+
   // Zen (one card) and help.
   const zen = document.getElementById("zen-toggle");
   zen.addEventListener("click", () => {
