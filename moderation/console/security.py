@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -41,7 +42,24 @@ CSP = "; ".join(
 
 
 class ConsoleSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie, with ``Secure`` set on HTTPS requests when configured "auto"."""
+    """Flask's signed cookie, with its own key, and ``Secure`` on HTTPS requests ("auto").
+
+    The cookie is signed with a key derived from the service key (``console_key``), so
+    the embedded setup (no ``MODERATION_SECRET_KEY``, only the key file) has sessions
+    too, and ``app.secret_key`` is never touched (the site-secret box reads that config).
+    """
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer, keyed with the console key."""
+        return URLSafeTimedSerializer(
+            console_key(),
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure: always ("1"), never ("0"), or when this request came over HTTPS ("auto")."""
@@ -67,13 +85,13 @@ def init_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
 
-def ensure_secret_key() -> None:
-    """Sign session cookies with a key derived from the service key (never the key itself)."""
-    if current_app.extensions.get("console_key"):
-        return
-    derived = hmac.new(service_key().encode(), b"console-session", hashlib.sha256).hexdigest()
-    current_app.extensions["console_key"] = derived
-    current_app.secret_key = derived
+def console_key() -> str:
+    """The session-signing key: derived from the service key (never the key itself)."""
+    key: str | None = current_app.extensions.get("console_key")
+    if key is None:
+        key = hmac.new(service_key().encode(), b"console-session", hashlib.sha256).hexdigest()
+        current_app.extensions["console_key"] = key
+    return key
 
 
 def password_mark(user: User) -> str:
@@ -136,7 +154,6 @@ def guard() -> Response | None:
     """Before every console request: key, CSRF, then the user (or the way to sign in)."""
     if request.endpoint == "console.static":
         return None  # public files: no session, no database
-    ensure_secret_key()
     check_csrf()
     g.user = load_user()
     if g.user is not None or request.endpoint in PUBLIC:

@@ -77,3 +77,36 @@ def test_revoked_user_is_signed_out_at_once(console_app, held):
     db.commit()
     answer = alice.client.get("/console/queue/pending")
     assert answer.status_code == 302 and "/console/login" in answer.headers["Location"]
+
+
+def test_embedded_setup_without_secret_key_signs_in_and_keeps_site_secrets(tmp_path):
+    from moderation import create_app
+    from moderation.dbcli import upgrade
+    from moderation.sites.service import add_site, get_site, valid_secrets
+
+    path = tmp_path / "embedded.sqlite"
+    config = {
+        "DATABASE_URL": f"sqlite:///{path}",
+        "SECRET_KEY": "",
+        "SECRET_KEY_FILE": str(tmp_path / "secret.key"),
+        "CELERY_BROKER_URL": "memory://",
+        "SCORING": "inline",
+        "RATE_LIMITS_ENABLED": False,
+        "ALLOW_PRIVATE_CALLBACKS": True,
+        "RULES_DIR": str(tmp_path / "rules"),
+        "MODELS_DIR": str(tmp_path / "models"),
+    }
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "house.yaml").write_text("default: approve\nrules: []\n")
+    first = create_app(config)
+    with first.app_context():
+        upgrade()
+        _, secret = add_site(db.session, slug="demo", callback_url="http://127.0.0.1:9/cb")
+        make_moderator("alice")
+        db.engine.dispose()
+    fresh = create_app(config)  # a new process: the console is the first to read the key
+    with fresh.app_context():
+        assert sign_in(fresh, "alice").name == "alice"
+        assert secret in valid_secrets(get_site(db.session, "demo"))
+        db.remove()
+        db.engine.dispose()
