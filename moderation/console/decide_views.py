@@ -21,6 +21,7 @@ import moderation.events as events
 from moderation.comments.models import Comment
 from moderation.console.blueprint import bp, is_htmx
 from moderation.extensions import db
+from moderation.queue import service
 from moderation.queue import undo as decisions
 from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
@@ -90,6 +91,14 @@ def reject_author(author_id: int) -> Response:
         outcome=outcome,
         seconds=int(current_app.config["UNDO_SECONDS"]),
     )
+
+
+@bp.post("/items/<int:item_id>/claim")
+def claim(item_id: int) -> Response:
+    """Take the item for a while (the API's lease): others see it dimmed, "claimed by"."""
+    service.claim(db.session, item_id=item_id, user=g.user)
+    _announce("claimed", [item_id])
+    return _answer("console/_toast_claimed.html", {"mod:claimed": {"items": [item_id]}})
 
 
 @bp.post("/undo")

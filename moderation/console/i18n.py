@@ -56,6 +56,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "load_more": ("Suivants", "Load more"),
     "moderated_by": ("modéré par", "moderated by"),
     "claimed_by": ("pris en charge par", "claimed by"),
+    "claim": ("Prendre en charge", "Claim"),
+    "claimed": ("Pris en charge : les autres le voient grisé.", "Claimed: others see it dimmed."),
     "why_held": ("Pourquoi retenu", "Why held"),
     "rule": ("Règle", "Rule"),
     "house_rule": ("Règle de conduite", "House rule"),

@@ -214,3 +214,16 @@ def test_filters_and_saved_sort(console_app, alice):
     assert section.count('<article class="card') == 3
     none = alice.client.get("/console/queue/pending?site=nosuch").get_data(as_text=True)
     assert none.count('<article class="card') == 0
+
+
+def test_a_claim_dims_the_card_for_others_and_blocks_their_decision(console_app, alice, bob):
+    item = _open_items()[0]
+    assert alice.post(f"/console/items/{item.id}/claim").status_code == 200
+    state = bob.client.get(f"/console/sync?queue=pending&ids={item.id}").json
+    assert state["items"][str(item.id)]["claimed_by"] == "alice"
+    page = bob.client.get("/console/queue/pending").get_data(as_text=True)
+    assert f'<article class="card dim" id="card-{item.id}"' in page
+    skipped = bob.post("/console/decide", {"items": item.id, "action": "approve"})
+    assert "claimed by alice" in skipped.get_data(as_text=True)
+    assert alice.post(f"/console/items/{item.id}/claim").status_code == 200  # renews her lease
+    assert bob.post(f"/console/items/{item.id}/claim").status_code == 409
