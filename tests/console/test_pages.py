@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from moderation.accounts.service import revoke_user
 from moderation.callbacks.models import Delivery
 from moderation.extensions import db
@@ -110,3 +112,19 @@ def test_embedded_setup_without_secret_key_signs_in_and_keeps_site_secrets(tmp_p
         assert secret in valid_secrets(get_site(db.session, "demo"))
         db.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(("proxies", "secure"), [(0, False), (1, True)])
+def test_secure_cookie_behind_https_only_trusting_configured_proxies(
+    tmp_path, migrated_sqlite, proxies, secure
+):
+    import shutil
+
+    from tests.conftest import make_app
+
+    shutil.copy(migrated_sqlite, tmp_path / "db.sqlite")
+    app = make_app(f"sqlite:///{tmp_path}/db.sqlite", tmp_path, PROXIES=proxies)
+    page = app.test_client().get("/console/login", headers={"X-Forwarded-Proto": "https"})
+    assert ("; Secure" in page.headers["Set-Cookie"]) is secure
+    forced = make_app(f"sqlite:///{tmp_path}/db.sqlite", tmp_path, COOKIE_SECURE="1")
+    assert "; Secure" in forced.test_client().get("/console/login").headers["Set-Cookie"]
