@@ -26,11 +26,11 @@ migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_U
 
 run: migrate ## Start web and worker (with beat) on the embedded default; Ctrl-C stops both
 	@mkdir -p var
-	@echo "try 'make demo' in another shell"
+	@echo "web on http://127.0.0.1:$(PORT)/console/; try 'make demo' in another shell"
 	@MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
 	  exec $(PY) -m moderation.harness.run --port $(PORT)
 
-demo: install ## Post a signed sample comment to the running `make run` and print the decision
+demo: install ## Post signed sample comments to the running `make run`: a decision, and held ones for /console/
 	MODERATION_ALLOW_PRIVATE_CALLBACKS=1 $(BIN)/moderation demo --url http://127.0.0.1:$(PORT)
 
 lint: install ## Ruff (lint and format check) and mypy

@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from moderation.audit.views import bp as audit
     from moderation.authors.views import bp as authors
     from moderation.comments.views import bp as comments
+    from moderation.console.setup import register_console
     from moderation.coral.views import bp as coral
     from moderation.db import own_requests
     from moderation.dsa.views import bp as dsa
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     areas = (ops, comments, flags, queue, authors, audit, rules, stats, perspective, coral)
     for blueprint in (*areas, dsa, privacy):
         app.register_blueprint(blueprint)
+    register_console(app)  # before own_requests: console views are units of work too
     own_requests(app, db)
 
 

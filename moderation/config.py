@@ -94,6 +94,16 @@ class Config:
         self.APPEAL_DAYS = max(MIN_APPEAL_DAYS, _int("MODERATION_APPEAL_DAYS", MIN_APPEAL_DAYS))
         self.IP_RETENTION_DAYS = _int("MODERATION_IP_RETENTION_DAYS", 365)
         self.TERMS_URL = _str("MODERATION_TERMS_URL", "")
+        # Moderator console: "auto" sets the cookie's Secure flag on HTTPS requests; trust
+        # X-Forwarded-Proto/-For from this many proxies (0: none, the header is ignored).
+        self.COOKIE_SECURE = _str("MODERATION_COOKIE_SECURE", "auto")
+        self.PROXIES = _int("MODERATION_PROXIES", 0)
+        self.CONSOLE_SESSION_HOURS = _float("MODERATION_CONSOLE_SESSION_HOURS", 12.0)
+        self.LOGIN_RATE_LIMIT = _str("MODERATION_LOGIN_RATE_LIMIT", "10/minute")
+        self.UNDO_SECONDS = _float("MODERATION_UNDO_SECONDS", 10.0)
+        # Event streams end after this long (the browser reconnects); heartbeats keep them up.
+        self.STREAM_SECONDS = _float("MODERATION_STREAM_SECONDS", 300.0)
+        self.STREAM_HEARTBEAT_SECONDS = _float("MODERATION_STREAM_HEARTBEAT_SECONDS", 15.0)
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
 

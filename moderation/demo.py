@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import secrets
 import time
+from typing import Any
 
 import click
 import requests
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from moderation.accounts.models import User
+from moderation.accounts.service import add_user, set_password
 from moderation.extensions import db
 from moderation.harness.receiver import Receiver
 from moderation.signing import signature_headers
@@ -35,6 +40,35 @@ def _site_secret(slug: str, callback_url: str) -> str:
     site.callback_url = callback_url
     # A secret is never shown twice: the demo takes a fresh one each run.
     return service.rotate_secret(db.session, slug=slug)[1]
+
+
+#: Comments the house rules hold for review, so the console has work to show (``make demo``).
+HELD: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("Quel abruti, cet auteur.", {}),
+    ("Plus d'infos sur https://bit.ly/promo-xyz", {"author": {"id": "u-77", "source": "google"}}),
+    ("Tu es vraiment un crétin.", {"parent_id": "demo-held-0"}),
+)
+
+
+def _post_held(url: str, secret: str) -> None:
+    """Leave a few held comments in the queue for the console (the worker holds them)."""
+    stamp = int(time.time())
+    for n, (body, extra) in enumerate(HELD):
+        payload = {**SAMPLE, "id": "demo-held-0" if n == 0 else f"demo-held-{stamp}-{n}"}
+        payload.update(body=body, **extra)
+        raw = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", **signature_headers(secret, raw)}
+        requests.post(f"{url}/v1/sites/demo/comments", data=raw, headers=headers, timeout=10)
+
+
+def _console_user() -> str:
+    """A console admin for the demo, with a fresh password (shown once)."""
+    if db.session.scalar(select(User).where(User.name == "moderateur")) is None:
+        add_user(db.session, name="moderateur", role="admin")
+    password = secrets.token_urlsafe(12)
+    set_password(db.session, name="moderateur", password=password)
+    db.commit()
+    return password
 
 
 @click.command("demo")
@@ -66,3 +100,8 @@ def demo_command(url: str, body: str, port: int) -> None:
     path = f"/v1/sites/demo/comments/{payload['id']}"
     got = requests.get(url + path, headers=signature_headers(secret, b"", path), timeout=10)
     click.echo(f"GET -> {got.status_code} {json.dumps(got.json(), ensure_ascii=False, indent=2)}")
+    _post_held(url, secret)
+    click.echo(
+        f"console: {url}/console/ as moderateur / {_console_user()} "
+        f"({len(HELD)} comments held for review)"
+    )

@@ -10,7 +10,16 @@ import logging
 import traceback
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -56,8 +65,26 @@ class ApiError(Exception):
         return {"error": body}
 
 
+def _wants_html() -> bool:
+    # The moderator console is HTML; everything else speaks the one JSON error shape.
+    path = request.path if has_request_context() else ""
+    return path == "/console" or path.startswith("/console/")
+
+
+def _html_error(error: ApiError) -> Response:
+    # htmx requests get a toast fragment to show in place; others a whole page.
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "console/_error.html" if fragment else "console/error.html"
+    response = Response(render_template(template, error=error), mimetype="text/html")
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
 def error_response(error: ApiError) -> Response:
-    """Render an ``ApiError`` as a Flask response."""
+    """Render an ``ApiError`` as a Flask response (an HTML page under ``/console/``)."""
+    if _wants_html():
+        return _html_error(error)
     response = jsonify(error.to_dict())
     response.status_code = error.status
     response.headers.update(error.headers)

@@ -80,3 +80,9 @@ class Overloaded(DomainError):
     """Back-pressure: refused before anything was stored."""
 
     code = "overloaded"
+
+
+class Expired(Conflict):
+    """The action came too late: its window (an undo, a lease) has closed."""
+
+    code = "expired"

@@ -1,7 +1,7 @@
 """Every model, imported in one place for Alembic and the test fixtures."""
 
 from moderation.accounts.models import User
-from moderation.authors.models import Author, Sanction
+from moderation.authors.models import Author, AuthorNote, Sanction
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.comments.models import Comment, CommentRevision, Decision, Event
 from moderation.db import Base
@@ -16,6 +16,7 @@ __all__ = [
     "ApiKey",
     "Appeal",
     "Author",
+    "AuthorNote",
     "Base",
     "Comment",
     "CommentRevision",

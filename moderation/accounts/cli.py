@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask.cli import with_appcontext
@@ -26,6 +27,20 @@ def add(name: str, role: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.commit()  # the command is the unit of work
     click.echo(json.dumps({"user": user.name, "role": user.role, "token": token}))
+
+
+@users_cli.command("set-password")
+@click.argument("name")
+@with_appcontext
+def set_password(name: str) -> None:
+    """Set a user's console password, read from standard input (first line)."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = service.set_password(db.session, name=name, password=password)
+    except service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()
+    click.echo(json.dumps({"user": user.name, "password_set": True}))
 
 
 @users_cli.command("revoke")

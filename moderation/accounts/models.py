@@ -23,3 +23,5 @@ class User(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # scrypt hash for the web console's sign-in; None: this user has no console password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from moderation.accounts.models import ROLES, User
 from moderation.db import utcnow
@@ -52,4 +53,38 @@ def revoke_user(session: Session, *, name: str) -> User:
 def authenticate(session: Session, token: str) -> User | None:
     """The active user holding this token, if any."""
     user = session.scalar(select(User).where(User.token_hash == hash_token(token)))
+    return user if user is not None and user.revoked_at is None else None
+
+
+#: Console passwords must be at least this long (a slow KDF does not save a short one).
+MIN_PASSWORD = 10
+# Compared against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+
+
+def set_password(session: Session, *, name: str, password: str) -> User:
+    """Store a console password for ``name`` as a scrypt hash."""
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise AccountError(f"No user {name!r}.")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD} characters.")
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    session.flush()
+    return user
+
+
+def check_password(session: Session, *, name: str, password: str) -> User | None:
+    """The active user with this name and password, if any (constant work either way)."""
+    user = session.scalar(select(User).where(User.name == name))
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    valid = check_password_hash(stored, password)
+    if user is None or user.password_hash is None or user.revoked_at is not None or not valid:
+        return None
+    return user
+
+
+def active_user(session: Session, user_id: int) -> User | None:
+    """The user behind a console session, None once revoked or removed."""
+    user = session.get(User, user_id)
     return user if user is not None and user.revoked_at is None else None

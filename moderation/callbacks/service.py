@@ -44,6 +44,35 @@ def supersede_pending(session: Session, *, comment_id: int) -> None:
     )
 
 
+def hold_pending(session: Session, *, comment_id: int, seconds: float) -> list[str]:
+    """Delay a comment's unsent callbacks by ``seconds`` (the console's undo window).
+
+    The delivery enqueued at decision time then finds them not yet due and does nothing;
+    the one enqueued here with ``countdown`` sends the outcome still standing (an undo
+    supersedes it first). The sweeper catches the message if the broker loses it.
+    """
+    due = utcnow() + dt.timedelta(seconds=seconds)
+    ids = list(
+        session.scalars(
+            select(Delivery.id).where(
+                Delivery.comment_id == comment_id,
+                Delivery.status == "pending",
+                Delivery.attempts == 0,
+            )
+        )
+    )
+    if ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(next_attempt_at=due)
+            .execution_options(synchronize_session=False)
+        )
+    for delivery_id in ids:
+        jobs.deliver(session, delivery_id, countdown=seconds)
+    return ids
+
+
 def enqueue_delivery(
     session: Session,
     *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.accounts.models import User
@@ -23,7 +23,7 @@ from moderation.dsa.models import Appeal, Statement
 from moderation.dsa.statements import latest_for_comment
 from moderation.exceptions import Conflict, Forbidden, NotFound
 from moderation.flags.models import Flag
-from moderation.queue.items import open_item
+from moderation.queue.items import close_item, open_item
 from moderation.queue.models import ReviewItem
 
 
@@ -151,28 +151,7 @@ def _decision_under_appeal(session: Session, appeal: Appeal) -> Decision | None:
 
 def _close_item(session: Session, item: ReviewItem, user: User) -> None:
     """The same guard as any queue item: one moderator wins, the claim is respected."""
-    now = utcnow()
-    done = session.execute(
-        update(ReviewItem)
-        .where(
-            ReviewItem.id == item.id,
-            ReviewItem.status == "open",
-            or_(
-                ReviewItem.claimed_by.is_(None),
-                ReviewItem.claimed_by == user.name,
-                ReviewItem.claim_expires_at < now,
-            ),
-        )
-        .values(
-            status="resolved",
-            resolved_by=user.name,
-            resolved_at=now,
-            claimed_by=None,
-            claim_expires_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if not close_item(session, item_id=item.id, user_name=user.name):
         session.refresh(item)
         state = item.status if item.status != "open" else f"claimed by {item.claimed_by}"
         raise Conflict(f"Item {item.id} is already {state}.")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+import moderation.events as events
 from moderation.authors.models import Author
 from moderation.comments.models import Comment
+from moderation.db import utcnow
 from moderation.queue.models import ReviewItem
 
 
@@ -37,6 +42,7 @@ def open_item(
         author_source=source or "native",
     )
     session.add(item)
+    events.publish(session, kind="opened", queue=queue)
     return item
 
 
@@ -48,3 +54,33 @@ def withdraw_items(session: Session, *, comment_id: int) -> None:
         .values(status="withdrawn", claimed_by=None, claim_expires_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def free_for(user_name: str, now: dt.datetime) -> Any:
+    """An item this moderator may act on: unclaimed, claimed by them, or its lease expired."""
+    return or_(
+        ReviewItem.claimed_by.is_(None),
+        ReviewItem.claimed_by == user_name,
+        ReviewItem.claim_expires_at < now,
+    )
+
+
+def close_item(session: Session, *, item_id: int, user_name: str) -> bool:
+    """Resolve an open item unless another moderator holds it; True if this call won.
+
+    One conditional UPDATE: of two moderators racing on one item exactly one wins.
+    """
+    now = utcnow()
+    done = session.execute(
+        update(ReviewItem)
+        .where(ReviewItem.id == item_id, ReviewItem.status == "open", free_for(user_name, now))
+        .values(
+            status="resolved",
+            resolved_by=user_name,
+            resolved_at=now,
+            claimed_by=None,
+            claim_expires_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(done.rowcount == 1)  # type: ignore[attr-defined]

@@ -31,6 +31,15 @@ class ReviewItem(Base):
         _open_index("ix_review_open_source", "author_source"),
         _open_index("ix_review_open_site", "site_id"),
         _open_index("ix_review_open_article", "article_id"),
+        # The console's "oldest"/"newest" sorts walk open items by age alone.
+        Index(
+            "ix_review_open_age",
+            "queue",
+            "created_at",
+            "id",
+            postgresql_where=_OPEN,
+            sqlite_where=_OPEN,
+        ),
         # At most one open item per comment.
         Index(
             "uq_review_open_comment",

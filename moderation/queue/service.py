@@ -21,6 +21,7 @@ from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
+from moderation.queue.items import close_item, free_for
 from moderation.queue.models import ReviewItem
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import rules_store
@@ -37,17 +38,29 @@ FILTERS = {
 }
 
 
+#: Orders a page can take: the API's (priority, then oldest) and the console's by age.
+SORTS = ("priority", "oldest", "newest")
+
+
 def list_queue(
-    session: Session, *, queue: str, filters: dict[str, Any], limit: int, cursor: str | None
+    session: Session,
+    *,
+    queue: str,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+    sort: str = "priority",
 ) -> tuple[list[ReviewItem], str | None]:
     """One page of open items, highest priority first, then oldest; and the next cursor."""
     query = select(ReviewItem).where(ReviewItem.status == "open", ReviewItem.queue == queue)
     for name, value in filters.items():
-        if value is not None:
+        if value is not None and name == "section":
+            query = query.where(_in_section(value))
+        elif value is not None:
             query = query.where(FILTERS[name] == value)
     if cursor:
-        query = query.where(_after(cursor))
-    query = query.order_by(ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id)
+        query = query.where(_after(cursor) if sort == "priority" else _by_age(cursor, sort))
+    query = query.order_by(*_ORDER[sort])
     items = list(session.scalars(query.limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]
@@ -80,20 +93,46 @@ def _after(cursor: str) -> Any:
     return or_(ReviewItem.priority < priority, same_priority_later)
 
 
+_ORDER = {
+    "priority": (ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id),
+    "oldest": (ReviewItem.created_at, ReviewItem.id),
+    "newest": (ReviewItem.created_at.desc(), ReviewItem.id.desc()),
+}
+
+
+def _in_section(section: str) -> Any:
+    # The article's section lives with the comment only (not copied to the item).
+    return (
+        select(Comment.id)
+        .where(
+            Comment.id == ReviewItem.comment_id, Comment.article["section"].as_string() == section
+        )
+        .exists()
+    )
+
+
+def _by_age(cursor: str, sort: str) -> Any:
+    _after(cursor)  # validates the cursor the same way
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    _priority, created, item_id = json.loads(raw)
+    created_at = dt.datetime.fromisoformat(created)
+    if sort == "newest":
+        return or_(
+            ReviewItem.created_at < created_at,
+            and_(ReviewItem.created_at == created_at, ReviewItem.id < item_id),
+        )
+    return or_(
+        ReviewItem.created_at > created_at,
+        and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
+    )
+
+
 def get_item(session: Session, item_id: int) -> ReviewItem:
     """The item, or 404."""
     item = session.get(ReviewItem, item_id)
     if item is None:
         raise NotFound(f"No queue item {item_id}.")
     return item
-
-
-def _free_for(user: User, now: dt.datetime) -> Any:
-    return or_(
-        ReviewItem.claimed_by.is_(None),
-        ReviewItem.claimed_by == user.name,
-        ReviewItem.claim_expires_at < now,
-    )
 
 
 def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
@@ -103,7 +142,7 @@ def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
     expires = now + dt.timedelta(minutes=current_app.config["CLAIM_MINUTES"])
     taken = session.execute(
         update(ReviewItem)
-        .where(ReviewItem.id == item_id, ReviewItem.status == "open", _free_for(user, now))
+        .where(ReviewItem.id == item_id, ReviewItem.status == "open", free_for(user.name, now))
         .values(claimed_by=user.name, claim_expires_at=expires)
         .execution_options(synchronize_session=False)
     )
@@ -147,20 +186,7 @@ def resolve(
     item = get_item(session, item_id)
     if item.queue == "appeals":  # DSA art. 20: another human decides; approve reverses
         return resolve_appeal(session, item=item, user=user, action=action, note=note)
-    now = utcnow()
-    done = session.execute(
-        update(ReviewItem)
-        .where(ReviewItem.id == item_id, ReviewItem.status == "open", _free_for(user, now))
-        .values(
-            status="resolved",
-            resolved_by=user.name,
-            resolved_at=now,
-            claimed_by=None,
-            claim_expires_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if not close_item(session, item_id=item_id, user_name=user.name):
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id, populate_existing=True)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")

@@ -29,12 +29,17 @@ def _load_or_create_key_file(path: Path) -> str:
     return path.read_text().strip()
 
 
+def service_key() -> str:
+    """The service key: ``MODERATION_SECRET_KEY``, or the embedded key file's."""
+    return current_app.config["SECRET_KEY"] or _load_or_create_key_file(
+        Path(current_app.config["SECRET_KEY_FILE"])
+    )
+
+
 def _fernet() -> Fernet:
     cached = current_app.extensions.get("secret_box")
     if cached is None:
-        key = current_app.config["SECRET_KEY"] or _load_or_create_key_file(
-            Path(current_app.config["SECRET_KEY_FILE"])
-        )
+        key = service_key()
         derived = base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest())
         cached = current_app.extensions["secret_box"] = Fernet(derived)
     return cached

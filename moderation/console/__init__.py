@@ -1,0 +1,1 @@
+"""The moderator web console: Jinja pages under /console/, made interactive with htmx."""

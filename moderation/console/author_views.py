@@ -1,0 +1,113 @@
+"""The author drawer: comments with their decisions, notes, sanctions (add and lift)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from moderation.authors import notes
+from moderation.authors.models import Sanction
+from moderation.authors.service import add_sanction, author_view
+from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.console.blueprint import bp, is_htmx
+from moderation.console.render import short
+from moderation.db import utcnow
+from moderation.exceptions import Invalid
+from moderation.extensions import db
+
+#: Sanctions a moderator may give from the console ("trust" stays with the API).
+KINDS = ("ban", "suspend", "premoderate")
+DURATIONS = (1, 3, 24, 24 * 7, 24 * 30)  # hours, as Coral offers them, plus a month
+
+
+def _comments(author_id: int) -> list[dict[str, object]]:
+    rows = db.session.execute(
+        select(Comment, CommentRevision.body_text)
+        .join(
+            CommentRevision,
+            (CommentRevision.comment_id == Comment.id)
+            & (CommentRevision.revision == Comment.revision),
+        )
+        .where(Comment.author_id == author_id)
+        .order_by(Comment.id.desc())
+        .limit(50)
+    ).all()
+    latest = {
+        d.comment_id: d
+        for d in db.session.scalars(
+            select(Decision)
+            .where(Decision.comment_id.in_([c.id for c, _ in rows]))
+            .order_by(Decision.id)
+        )
+    }
+    return [{"comment": c, "text": short(t, 240), "decision": latest.get(c.id)} for c, t in rows]
+
+
+@bp.get("/authors/<int:author_id>")
+def author(author_id: int) -> str:
+    """The drawer (a fragment for htmx, a page otherwise)."""
+    found = notes.get_author(db.session, author_id)
+    sanctions = db.session.scalars(
+        select(Sanction).where(Sanction.author_id == found.id).order_by(Sanction.id.desc())
+    )
+    context = {
+        "author": found,
+        "view": author_view(db.session, found),
+        "comments": _comments(found.id),
+        "notes": notes.notes_of(db.session, author=found),
+        "sanctions": list(sanctions),
+        "now": utcnow(),
+        "kinds": KINDS,
+        "durations": DURATIONS,
+    }
+    template = "console/_author.html" if is_htmx() else "console/author.html"
+    return render_template(template, **context)
+
+
+def _back(author_id: int) -> Response:
+    return redirect(url_for("console.author", author_id=author_id))  # type: ignore[return-value]
+
+
+@bp.post("/authors/<int:author_id>/notes")
+def add_note(author_id: int) -> Response:
+    """Add a moderator note."""
+    found = notes.get_author(db.session, author_id)
+    notes.add_note(db.session, author=found, body=request.form.get("body", ""), actor=g.user.name)
+    return _back(author_id)
+
+
+@bp.post("/authors/<int:author_id>/sanctions")
+def sanction(author_id: int) -> Response:
+    """Ban, suspend for a duration, or pre-moderate; the pipeline enforces it from now on."""
+    found = notes.get_author(db.session, author_id)
+    kind = request.form.get("kind", "")
+    if kind not in KINDS:
+        raise Invalid("Unknown sanction.", fields={"kind": ["Unknown sanction."]})
+    hours = request.form.get("hours", "")
+    until = None
+    if hours:
+        if not hours.isdigit() or not 0 < int(hours) <= 24 * 366:
+            raise Invalid("Duration in hours, at most a year.", fields={"hours": ["Invalid."]})
+        until = utcnow() + dt.timedelta(hours=int(hours))
+    elif kind == "suspend":
+        raise Invalid("A suspension needs a duration.", fields={"hours": ["Required."]})
+    reason = (request.form.get("reason") or "").strip()[:500] or None
+    add_sanction(
+        db.session,
+        author=found,
+        kind=kind,
+        until=until,
+        reason=reason,
+        actor=f"moderator:{g.user.name}",
+    )
+    return _back(author_id)
+
+
+@bp.post("/authors/<int:author_id>/sanctions/<int:sanction_id>/lift")
+def lift(author_id: int, sanction_id: int) -> Response:
+    """End a sanction now."""
+    found = notes.get_author(db.session, author_id)
+    notes.lift_sanction(db.session, author=found, sanction_id=sanction_id)
+    return _back(author_id)

@@ -1,0 +1,65 @@
+"""The console's blueprint and its request hooks (every view module adds routes to it)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+
+from moderation.console import security
+from moderation.console.i18n import LANGUAGES, current_language, translate
+
+
+class ConsoleBlueprint(Blueprint):
+    """Static files cached for a day: their URLs carry a hash of the files (``asset_version``)."""
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """A day: a new release changes the URLs, so nothing stale is ever used."""
+        return 86400
+
+
+@functools.cache
+def asset_version() -> str:
+    """A hash of the static files, computed once per process (on the first page)."""
+    root = Path(__file__).with_name("static")
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+bp = ConsoleBlueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+@bp.before_request
+def _guard() -> Response | None:
+    return security.guard()
+
+
+@bp.app_context_processor
+def _globals() -> dict[str, Any]:
+    # Available to console templates (and to errors.py's HTML pages).
+    return {
+        "_": translate,
+        "lang": current_language,
+        "languages": LANGUAGES,
+        "csrf_token": security.csrf_token,
+        "current_user": lambda: g.get("user"),
+        "asset_version": asset_version(),
+    }
+
+
+def is_htmx() -> bool:
+    """Whether htmx sent this request (answer a fragment, not a page)."""
+    return request.headers.get("HX-Request") == "true"

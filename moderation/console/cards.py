@@ -1,0 +1,172 @@
+"""Queue cards: each item with everything needed to decide, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from moderation.authors.models import Author, AuthorNote
+from moderation.authors.service import account_age_days
+from moderation.classifier.service import model_store
+from moderation.comments.models import Comment, CommentRevision
+from moderation.console.render import highlight, safe_href
+from moderation.queue.models import ReviewItem
+from moderation.queue.present import present_items
+from moderation.rules.engine import CompiledRule
+from moderation.rules.problems import RulesUnavailable
+from moderation.rules.store import rules_store
+
+
+def build_cards(session: Session, items: list[ReviewItem]) -> list[dict[str, Any]]:
+    """The API's queue items, plus the text, parent, rule and author context a card shows."""
+    presented = present_items(session, items)
+    if not presented:
+        return []
+    comments = {
+        c.id: c
+        for c in session.scalars(
+            select(Comment).where(Comment.id.in_([i.comment_id for i in items]))
+        )
+    }
+    texts = _texts(session, [(i.comment_id, i.revision) for i in items])
+    parents = _parents(session, list(comments.values()))
+    authors = {
+        a.id: a
+        for a in session.scalars(
+            select(Author).where(Author.id.in_({c.author_id for c in comments.values()}))
+        )
+    }
+    notes = _note_counts(session, list(authors))
+    rules = _rules()
+    return [
+        _card(view, item, comments[item.comment_id], texts, parents, authors, notes, rules)
+        for view, item in zip(presented, items, strict=True)
+    ]
+
+
+def _card(
+    view: dict[str, Any],
+    item: ReviewItem,
+    comment: Comment,
+    texts: Mapping[tuple[int, int], str],
+    parents: Mapping[int, str],
+    authors: Mapping[int, Author],
+    notes: Mapping[int, int],
+    rules: Mapping[str, CompiledRule],
+) -> dict[str, Any]:
+    record = view["comment"].get("decision") or {}
+    text = texts.get((item.comment_id, item.revision), "")
+    author = authors[comment.author_id]
+    article = comment.article or {}
+    return {
+        **view,
+        "comment_id": comment.id,
+        "external_id": comment.external_id,
+        "site": view["comment"]["site"],
+        "body": highlight(text, _spans(record)),
+        "held_reason": record.get("reason") or item.reason,
+        "article": {
+            "title": str(article.get("title") or article.get("id") or ""),
+            "href": safe_href(article.get("url")),
+            "url": str(article.get("url") or ""),
+            "section": str(article.get("section") or ""),
+        },
+        "parent": parents.get(comment.id),
+        "hits": [_hit(hit, rules) for hit in record.get("rules") or []],
+        "scores": _scores(record, comment.language or "fr"),
+        "author_id": author.id,
+        "author_name": author.name or author.external_id,
+        "account_age": round(account_age_days(author)),
+        "notes": notes.get(author.id, 0),
+    }
+
+
+def _spans(record: Mapping[str, Any]) -> list[tuple[int, int, str]]:
+    spans = []
+    for hit in record.get("rules") or []:
+        for match in hit.get("matches") or []:
+            if match.get("field", "body") == "body":
+                with contextlib.suppress(TypeError, ValueError):
+                    spans.append((int(match["start"]), int(match["end"]), str(hit.get("id"))))
+    return spans
+
+
+def _hit(hit: Mapping[str, Any], rules: Mapping[str, CompiledRule]) -> dict[str, Any]:
+    rule = rules.get(str(hit.get("id")))
+    return {
+        "id": hit.get("id"),
+        "action": hit.get("action"),
+        "reason": hit.get("reason"),
+        "description": rule.description if rule else "",
+        "article": getattr(rule, "article", None) or "",
+        "matches": [m.get("text") for m in hit.get("matches") or []],
+    }
+
+
+def _scores(record: Mapping[str, Any], language: str) -> list[dict[str, Any]]:
+    limits = _thresholds(language)
+    rows = []
+    for label, score in sorted((record.get("scores") or {}).items(), key=lambda kv: -kv[1]):
+        named = limits.get(label, {})
+        crossed = [name for name, t in named.items() if score >= t]
+        rows.append({"label": label, "score": score, "thresholds": named, "crossed": crossed})
+    return rows
+
+
+def _thresholds(language: str) -> Mapping[str, Mapping[str, float]]:
+    try:
+        model = model_store().current()
+    except Exception:  # a broken artifact: scores still show, without thresholds
+        return {}
+    return model.thresholds(language) if model is not None else {}
+
+
+def _rules() -> dict[str, CompiledRule]:
+    try:
+        return {rule.id: rule for rule in rules_store().get().rules}
+    except RulesUnavailable:
+        return {}
+
+
+def _texts(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    rows = session.execute(
+        select(
+            CommentRevision.comment_id, CommentRevision.revision, CommentRevision.body_text
+        ).where(tuple_(CommentRevision.comment_id, CommentRevision.revision).in_(keys))
+    )
+    return {(cid, rev): text for cid, rev, text in rows}
+
+
+def _parents(session: Session, comments: list[Comment]) -> dict[int, str]:
+    """The parent's current text for each reply, by the reply's id."""
+    wanted = {(c.site_id, c.parent_id) for c in comments if c.parent_id}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Comment.site_id, Comment.external_id, CommentRevision.body_text)
+        .join(
+            CommentRevision,
+            (CommentRevision.comment_id == Comment.id)
+            & (CommentRevision.revision == Comment.revision),
+        )
+        .where(tuple_(Comment.site_id, Comment.external_id).in_(list(wanted)))
+    )
+    found = {(site, ext): text for site, ext, text in rows}
+    return {
+        c.id: found[(c.site_id, c.parent_id)]
+        for c in comments
+        if c.parent_id and (c.site_id, c.parent_id) in found
+    }
+
+
+def _note_counts(session: Session, author_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(AuthorNote.author_id, func.count())
+        .where(AuthorNote.author_id.in_(author_ids))
+        .group_by(AuthorNote.author_id)
+    )
+    return {author_id: count for author_id, count in rows}

@@ -1,0 +1,145 @@
+"""Decisions from the console: approve/reject one card or a selection, undo, reverse."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from flask import (
+    Response,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+import moderation.events as events
+from moderation.comments.models import Comment
+from moderation.console.blueprint import bp, is_htmx
+from moderation.extensions import db
+from moderation.queue import service
+from moderation.queue import undo as decisions
+from moderation.queue.models import ReviewItem
+from moderation.sites.models import Site
+
+
+def _item_ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("items") if v.isdigit()][:500]
+
+
+def _answer(template: str, trigger: Mapping[str, object], **context: object) -> Response:
+    """The toast for htmx (with an event for the page's script), or back to the queue."""
+    if not is_htmx():
+        return redirect(request.referrer or url_for("console.home"))  # type: ignore[return-value]
+    response = make_response(render_template(template, **context))
+    response.headers["HX-Trigger"] = json.dumps(trigger)
+    return response
+
+
+def _announce(kind: str, item_ids: list[int]) -> None:
+    for item_id in item_ids:
+        events.publish(db.session, kind=kind, item=item_id, by=g.user.name)
+
+
+@bp.post("/decide")
+def decide() -> Response:
+    """Approve or reject the items sent (one card or a selection); the callback waits."""
+    action = request.form.get("action", "")
+    reason = (request.form.get("reason") or None) if action == "reject" else None
+    outcome = decisions.decide(
+        db.session,
+        item_ids=_item_ids(),
+        user=g.user,
+        action=action,
+        reason=reason,
+        hold_seconds=current_app.config["UNDO_SECONDS"],
+    )
+    _announce("decided", outcome.decided)
+    trigger = {"mod:decided": {"items": outcome.decided, "skipped": list(outcome.skipped)}}
+    return _answer(
+        "console/_toast_decided.html",
+        trigger,
+        action=action,
+        reason=reason,
+        outcome=outcome,
+        seconds=int(current_app.config["UNDO_SECONDS"]),
+    )
+
+
+@bp.post("/authors/<int:author_id>/reject-all")
+def reject_author(author_id: int) -> Response:
+    """Reject every open item of this author's comments (same path as a bulk reject)."""
+    outcome = decisions.decide(
+        db.session,
+        item_ids=decisions.author_items(db.session, author_id=author_id),
+        user=g.user,
+        action="reject",
+        reason=request.form.get("reason") or None,
+        hold_seconds=current_app.config["UNDO_SECONDS"],
+    )
+    _announce("decided", outcome.decided)
+    trigger = {"mod:decided": {"items": outcome.decided, "skipped": list(outcome.skipped)}}
+    return _answer(
+        "console/_toast_decided.html",
+        trigger,
+        action="reject",
+        reason=request.form.get("reason") or None,
+        outcome=outcome,
+        seconds=int(current_app.config["UNDO_SECONDS"]),
+    )
+
+
+@bp.post("/items/<int:item_id>/claim")
+def claim(item_id: int) -> Response:
+    """Take the item for a while (the API's lease): others see it dimmed, "claimed by"."""
+    service.claim(db.session, item_id=item_id, user=g.user)
+    _announce("claimed", [item_id])
+    return _answer("console/_toast_claimed.html", {"mod:claimed": {"items": [item_id]}})
+
+
+@bp.post("/undo")
+def undo() -> Response:
+    """Take back the decisions on these items (within the window): they return to the queue."""
+    undone = [
+        decisions.undo(
+            db.session, item_id=item_id, user=g.user, window=current_app.config["UNDO_SECONDS"]
+        ).id
+        for item_id in _item_ids()
+    ]
+    _announce("undone", undone)
+    return _answer("console/_toast_undone.html", {"mod:undone": {"items": undone}})
+
+
+@bp.get("/mine")
+def mine() -> str:
+    """The signed-in moderator's recent decisions, each with a way to reverse it."""
+    rows = decisions.my_decisions(db.session, user=g.user)
+    comments = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Comment).where(Comment.id.in_({d.comment_id for d in rows}))
+        )
+    }
+    slugs = {site_id: slug for site_id, slug in db.session.execute(select(Site.id, Site.slug))}
+    items = {
+        i.comment_id: i
+        for i in db.session.scalars(
+            select(ReviewItem).where(ReviewItem.comment_id.in_(list(comments)))
+        )
+    }
+    return render_template(
+        "console/mine.html", rows=rows, comments=comments, slugs=slugs, items=items
+    )
+
+
+@bp.post("/decisions/<int:decision_id>/reverse")
+def reverse(decision_id: int) -> Response:
+    """Reverse one of my decisions (audited); the site is told the new outcome."""
+    decisions.reverse(
+        db.session, decision_id=decision_id, user=g.user, reason=request.form.get("reason")
+    )
+    return redirect(url_for("console.mine"))  # type: ignore[return-value]
