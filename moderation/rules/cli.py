@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import current_app, has_app_context
@@ -45,9 +46,13 @@ _thresholds_option = click.option(
 
 
 def _load(directory: str | None, thresholds_file: str | None) -> Ruleset:
+    return _load_with(directory, _thresholds(thresholds_file))
+
+
+def _load_with(directory: str | None, known: Mapping[str, Collection[str]] | None) -> Ruleset:
     path = directory or default_rules_dir()
     try:
-        return load_ruleset(path, known_thresholds=_thresholds(thresholds_file))
+        return load_ruleset(path, known_thresholds=known)
     except RulesetInvalid as exc:
         for error in exc.errors:
             click.echo(_located(path, error.file, str(error)), err=True)
@@ -125,3 +130,18 @@ def backtest(
         if as_json
         else format_report(report)
     )
+
+
+@rules_cli.command("decide")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--input", "source", type=click.File("r", encoding="utf-8"), default="-")
+@with_appcontext
+def decide(directory: str | None, source: TextIO) -> None:
+    """Print the live pipeline's decision for each JSON line (a test case); store nothing."""
+    from moderation.classifier.service import model_store
+    from moderation.rules.decide import decide_lines
+
+    known = model_store().named_thresholds()
+    ruleset = _load_with(directory, known)
+    for result in decide_lines(source, ruleset):
+        click.echo(json.dumps(result, ensure_ascii=False))  # flushed: fine behind a pipe

@@ -9,6 +9,7 @@ themselves sends a comment to review as ``scoring_error`` (SPEC §8).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,7 +24,13 @@ from moderation.db import utcnow
 from moderation.extensions import INFRASTRUCTURE_ERRORS
 from moderation.rules.problems import RulesUnavailable
 from moderation.scoring import engines
-from moderation.scoring.contracts import CommentFacts, ModelOutput, RulesEngine, RulesVerdict
+from moderation.scoring.contracts import (
+    CommentFacts,
+    ModelOutput,
+    RulesEngine,
+    RulesVerdict,
+    Scorer,
+)
 from moderation.scoring.history import fetch_history
 from moderation.scoring.sanctions import enforce_sanctions
 from moderation.text.language import detect_language
@@ -97,16 +104,26 @@ def build_facts(
     )
 
 
+ScorerProvider = Callable[[], Scorer | None]
+
+
 def evaluate(
-    facts: CommentFacts, ruleset: RulesEngine | None, *, language_hint: str | None = None
+    facts: CommentFacts,
+    ruleset: RulesEngine | None,
+    *,
+    language_hint: str | None = None,
+    scorer: ScorerProvider | None = None,
 ) -> Outcome:
-    """Run the pure stages; a failure of the model or the rules holds the comment for review."""
+    """Run the pure stages; a failure of the model or the rules holds the comment for review.
+
+    ``scorer`` gives the model (default: the promoted one); validation passes its own.
+    """
     language = detect_language(facts.body, language_hint)
     record: dict[str, Any] = {"decided_by": "auto", "language": language}
     try:
         if ruleset is None:
             raise RulesUnavailable("no live ruleset")
-        model_output, model_version, thresholds = _classify(facts.body, language)
+        model_output, model_version, thresholds = _classify(facts.body, language, scorer)
         record.update(model_version=model_version, ruleset_version=ruleset.version)
         verdict = ruleset.evaluate(_with(facts, language, model_output, thresholds))
     except INFRASTRUCTURE_ERRORS:
@@ -124,8 +141,10 @@ def _sanctioned(outcome: Outcome, facts: CommentFacts) -> Outcome:
     return replace(outcome, record=enforce_sanctions(outcome.record, facts.author))
 
 
-def _classify(text: str, language: str) -> tuple[ModelOutput | None, str | None, Any]:
-    scorer = engines.current_scorer()
+def _classify(
+    text: str, language: str, provider: ScorerProvider | None
+) -> tuple[ModelOutput | None, str | None, Any]:
+    scorer = (provider or engines.current_scorer)()
     if scorer is None:
         return None, None, {}
     return scorer.score(text, language), scorer.version, scorer.thresholds(language)
