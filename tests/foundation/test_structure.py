@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from moderation.authors.models import Author
@@ -17,6 +18,7 @@ from moderation.comments.models import Comment
 from moderation.extensions import db
 from moderation.rules.engine import Ruleset
 from moderation.scoring import pipeline
+from moderation.scoring.history import fetch_history
 from tests.helpers import payload, reconfigure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,17 +85,33 @@ def test_an_engine_failure_is_held_for_review(app, site, monkeypatch):
 
 
 def test_history_is_fetched_in_one_query_before_the_rules_run(app, site, tmp_path):
-    _rules(
-        app,
-        tmp_path,
-        HISTORY_RULES + "  - id: rate\n    if: {history: {author_rate: "
-        '{within: "1 hour", count: ">= 30"}}}\n    then: review\n    reason: flood\n',
+    rate = (
+        '  - id: rate\n    if: {history: {author_rate: {within: "1 hour", count: ">= 30"}}}\n'
+        "    then: review\n    reason: flood\n"
+        '  - id: reported\n    if: {history: {flags: ">= 3"}}\n    then: review\n'
     )
+    _rules(app, tmp_path, HISTORY_RULES + rate)
     ruleset = app.extensions["rules"].get()
-    assert ruleset.history_needs == {("same_body_within", 600.0), ("author_rate", 3600.0)}
+    needs = {("same_body_within", 600.0), ("author_rate", 3600.0), "flags"}
+    assert ruleset.history_needs == needs
     for n in range(6):
         site.post(payload(f"c-{n}", body="Le même texte encore une fois"))
     assert site.get("c-5").json["decision"]["reason"] == "repeat_post"
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    comment = db.session.get(Comment, 6)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        snapshot = fetch_history(db.session, comment, ruleset.history_needs)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1, statements
+    assert snapshot.same_body_count(dt.timedelta(minutes=10)) == 5
+    assert snapshot.author_comment_count(dt.timedelta(hours=1)) == 6
+    assert snapshot.flags_weight() == 0.0
 
 
 @pytest.mark.parametrize(
