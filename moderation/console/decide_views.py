@@ -45,6 +45,20 @@ def _announce(kind: str, item_ids: list[int]) -> None:
         events.publish(db.session, kind=kind, item=item_id, by=g.user.name)
 
 
+def _decided(outcome: decisions.Outcome, *, action: str, reason: str | None) -> Response:
+    """Announce a (bulk) decision to other consoles; the toast with its undo button."""
+    _announce("decided", outcome.decided)
+    trigger = {"mod:decided": {"items": outcome.decided, "skipped": list(outcome.skipped)}}
+    return _answer(
+        "console/_toast_decided.html",
+        trigger,
+        action=action,
+        reason=reason,
+        outcome=outcome,
+        seconds=int(current_app.config["UNDO_SECONDS"]),
+    )
+
+
 @bp.post("/decide")
 def decide() -> Response:
     """Approve or reject the items sent (one card or a selection); the callback waits."""
@@ -58,39 +72,22 @@ def decide() -> Response:
         reason=reason,
         hold_seconds=current_app.config["UNDO_SECONDS"],
     )
-    _announce("decided", outcome.decided)
-    trigger = {"mod:decided": {"items": outcome.decided, "skipped": list(outcome.skipped)}}
-    return _answer(
-        "console/_toast_decided.html",
-        trigger,
-        action=action,
-        reason=reason,
-        outcome=outcome,
-        seconds=int(current_app.config["UNDO_SECONDS"]),
-    )
+    return _decided(outcome, action=action, reason=reason)
 
 
 @bp.post("/authors/<int:author_id>/reject-all")
 def reject_author(author_id: int) -> Response:
     """Reject every open item of this author's comments (same path as a bulk reject)."""
+    reason = request.form.get("reason") or None
     outcome = decisions.decide(
         db.session,
         item_ids=decisions.author_items(db.session, author_id=author_id),
         user=g.user,
         action="reject",
-        reason=request.form.get("reason") or None,
+        reason=reason,
         hold_seconds=current_app.config["UNDO_SECONDS"],
     )
-    _announce("decided", outcome.decided)
-    trigger = {"mod:decided": {"items": outcome.decided, "skipped": list(outcome.skipped)}}
-    return _answer(
-        "console/_toast_decided.html",
-        trigger,
-        action="reject",
-        reason=request.form.get("reason") or None,
-        outcome=outcome,
-        seconds=int(current_app.config["UNDO_SECONDS"]),
-    )
+    return _decided(outcome, action="reject", reason=reason)
 
 
 @bp.post("/items/<int:item_id>/claim")

@@ -9,7 +9,6 @@ with the author's history kept under login source ``coral``.
 from __future__ import annotations
 
 import hashlib
-import secrets as token
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -43,9 +42,6 @@ REJECTION_CODES = {
     "misinformation": "MISINFORMATION",
 }
 SPAM_REASONS = {"spam", "repeat_post", "links"}
-# An unknown site, or one without a Coral secret, is checked against a secret nobody
-# holds: it fails exactly as a wrong signature does, so site names cannot be probed.
-_NOBODYS_SECRET = token.token_urlsafe(32)
 
 
 def set_coral_secret(session: Session, *, site: Site, secret: str) -> None:
@@ -61,12 +57,12 @@ def signed_site(session: Session, *, slug: str, signature: str | None, body: byt
     """The site whose Coral secret signed ``body``; ``Unauthenticated`` otherwise."""
     site = get_site(session, slug)
     stored = site.coral_secret_enc if site is not None else None
-    secret = secrets.decrypt(stored) if stored else _NOBODYS_SECRET
+    secret = secrets.decrypt(stored) if stored else secrets.NOBODYS_SECRET
     try:
         verify_body([secret], signature=signature, body=body)
     except SignatureError as exc:
         raise Unauthenticated(exc.message, code=exc.code) from exc
-    assert site is not None  # nobody holds _NOBODYS_SECRET
+    assert site is not None  # nobody holds NOBODYS_SECRET
     return site
 
 
@@ -119,6 +115,5 @@ def explanation(decision: Decision) -> str:
     except RulesUnavailable:
         rule = None
     if rule is not None and rule.description:
-        article = getattr(rule, "article", None)
-        return f"{rule.description} ({article})" if article else rule.description
+        return f"{rule.description} ({rule.article})" if rule.article else rule.description
     return f"Règles de conduite : {decision.reason or 'refusé'}."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,12 +18,10 @@ from moderation.signing import (
     mismatch,
     verify,
 )
+from moderation.sites.secrets import NOBODYS_SECRET
 from moderation.sites.service import get_site, valid_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
-# An unknown site is checked against a secret nobody has, so it fails exactly as a
-# wrong signature does: without a secret, nobody can tell which site names exist.
-_NOBODYS_SECRET = secrets.token_urlsafe(32)
 
 
 def signed_by_site(view: F) -> F:
@@ -34,7 +31,7 @@ def signed_by_site(view: F) -> F:
     def wrapper(*args: Any, site: str, **kwargs: Any) -> Any:
         found = get_site(db.session, site)
         try:
-            _verify_request(valid_secrets(found) if found else [_NOBODYS_SECRET])
+            _verify_request(valid_secrets(found) if found else [NOBODYS_SECRET])
             if found is None:  # unreachable: nobody holds that secret
                 raise mismatch()
         except SignatureError as exc:

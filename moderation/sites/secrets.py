@@ -11,6 +11,10 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from flask import current_app
 
+#: A secret nobody holds: an unknown site (or one without the secret asked for) is checked
+#: against it, so it fails exactly as a wrong signature does and names cannot be probed.
+NOBODYS_SECRET = secrets.token_urlsafe(32)
+
 
 def new_secret() -> str:
     """A fresh site secret (256 bits, URL-safe)."""

@@ -154,8 +154,16 @@ def test_inline_jobs_start_after_the_request_committed(app, site):
     assert seen == [1]
 
 
-def test_a_failed_request_commits_nothing(app, site):
-    site.post(payload(body="x" * (app.config["MAX_TEXT_CHARS"] + 1)))
+def test_a_request_that_fails_after_flushing_commits_nothing(app, site, monkeypatch):
+    import moderation.jobs as jobs
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("after the comment was flushed")
+
+    # The comment, its revision and author are flushed when this runs; the view then fails.
+    monkeypatch.setattr(jobs, "score", boom)
+    assert site.post(payload()).status_code == 500
+    db.session.rollback()
     assert db.session.execute(text("SELECT count(*) FROM comments")).scalar_one() == 0
 
 
