@@ -21,6 +21,7 @@ from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
+from moderation.queue.audits import audit_record
 from moderation.queue.items import close_item, free_for
 from moderation.queue.models import ReviewItem
 from moderation.rules.problems import RulesUnavailable
@@ -190,7 +191,9 @@ def resolve(
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id, populate_existing=True)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
-    record = _moderator_record(session, comment, user, action, reason, note)
+    # An audit label is blind and marked so; a rejection overturns the approval.
+    build = audit_record if item.queue == "audit" else _moderator_record
+    record = build(session, comment, user, action, reason, note)
     try:
         apply_decision(
             session,
