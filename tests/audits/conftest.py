@@ -42,3 +42,9 @@ def alice(audited):
 @pytest.fixture
 def bob(audited):
     return _user(audited, "bob", "moderator")
+
+
+@pytest.fixture
+def site(audited, site):
+    """The shared signed site, on the auditing app."""
+    return site
