@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.perspective.export import export_feedback
 from moderation.scoring.contracts import LABELS
 from moderation.sites.models import Site
 
@@ -90,3 +91,12 @@ def export_decisions(
             "audit": audit,
             "saw_model_version": record.get("model_version"),  # None: a blind audit
         }
+
+
+def labelled_rows(
+    session: Session, *, since: dt.datetime | None = None, audit_only: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Moderators' decisions and blind audits, then suggestscore feedback (not an audit)."""
+    yield from export_decisions(session, since=since, audit_only=audit_only)
+    if not audit_only:
+        yield from export_feedback(session, since=since)
