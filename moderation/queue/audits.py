@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from moderation.accounts.models import User
-from moderation.comments.models import Comment
-from moderation.comments.service import current_decision
+from moderation.comments.models import Decision
 from moderation.db import utcnow
 
 QUEUE = "audit"
@@ -40,27 +37,17 @@ def blind(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def audit_record(
-    session: Session,
-    comment: Comment,
-    user: User,
-    action: str,
-    reason: str | None,
-    note: str | None,
-) -> dict[str, Any]:
-    """A blind label's decision record: ``audit`` for the exporter, no evidence copied."""
-    sampled = current_decision(session, comment)  # the automatic approval that was sampled
+def audit_record(moderator: dict[str, Any], sampled: Decision | None) -> dict[str, Any]:
+    """A blind label's decision record: the moderator's word marked ``audit``, no evidence."""
+    own = ("action", "decided_by", "reason", "note", "decided_at")
     return {
-        "action": action,
-        "decided_by": f"moderator:{user.name}",
-        "reason": reason,
-        "note": note,
+        **{k: moderator.get(k) for k in own},
         "audit": True,
         "blind": True,
+        # The automatic approval that was sampled, and the model that made it.
         "audited_decision": sampled.id if sampled else None,
         "audited_model_version": sampled.model_version if sampled else None,
-        "labelled_at": utcnow().isoformat(),
-        "decided_at": utcnow().isoformat(),
+        "labelled_at": moderator.get("decided_at"),
     }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import reconfigure
-from tests.queue.conftest import _user
+from tests.queue.conftest import alice, bob  # noqa: F401 (the queue tests' moderators)
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 # "zut" approves with a recorded hit (flag), "douteux" holds: only approvals are audited.
@@ -35,13 +35,9 @@ def audited(app, tmp_path):
 
 
 @pytest.fixture
-def alice(audited):
-    return _user(audited, "alice", "moderator")
-
-
-@pytest.fixture
-def bob(audited):
-    return _user(audited, "bob", "moderator")
+def house(audited):
+    """The queue tests' moderators (alice, bob) on the auditing app."""
+    return audited
 
 
 @pytest.fixture
