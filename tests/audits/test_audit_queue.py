@@ -76,7 +76,10 @@ def test_rejecting_overturns_the_approval(site, alice, receiver):
     callbacks = receiver.wait_for(2, timeout=5)
     assert [c["comment"]["status"] for c in callbacks] == ["approved", "rejected"]
     assert callbacks[-1]["comment"]["decided_by"] == "moderator:alice"
-    assert "statement" in callbacks[-1]  # a removal owes its statement of reasons
+    statement = callbacks[-1]["statement"]  # a removal owes its statement of reasons
+    # Found by a random sample, decided by a human: neither is automated (art. 17(3)(c)).
+    assert statement["automated_detection"] == "No"
+    assert statement["automated_decision"] == "AUTOMATED_DECISION_NOT_AUTOMATED"
     author = db.session.scalar(select(Author))
     assert (author.approved_count, author.rejected_count) == (0, 1)
 

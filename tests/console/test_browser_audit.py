@@ -17,6 +17,8 @@ def test_audit_queue_is_labelled_blind_with_the_keyboard(browser, live):
     page = live.login(browser.new_context(), "alice")
     expect(page.locator("#tabs a[data-queue=audit] .count")).to_have_text("2")
     page.keyboard.press("t")
+    expect(page).to_have_url(f"{live.url}/console/queue/reported")
+    expect(page.locator("#tabs a[data-queue=audit]")).to_be_visible()
     page.keyboard.press("t")
     expect(page).to_have_url(f"{live.url}/console/queue/audit")
     cards = page.locator("#cards .card.audit")
