@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from flask import current_app
@@ -15,11 +14,13 @@ from flask.cli import with_appcontext
 
 from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
-from moderation.classifier.decisions import export_decisions
+from moderation.classifier.decisions import labelled_rows
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
 from moderation.extensions import db
-from moderation.perspective.export import export_feedback
+
+if TYPE_CHECKING:
+    from moderation.classifier.train import Extra
 
 model_cli = click.Group("model", help="Train, evaluate, promote and run the comment classifier.")
 
@@ -56,20 +57,48 @@ def score_command() -> None:
             click.echo(json.dumps(result, ensure_ascii=False))
 
 
+def _extras(decisions: Path | None, with_decisions: bool) -> list[Extra]:
+    """The labelled data of our own: an exported file, and/or the database's rows now."""
+    from moderation.classifier.train import extra_from_file, extra_from_rows
+
+    extras = [extra_from_file(decisions)] if decisions is not None else []
+    if with_decisions:
+        rows = list(labelled_rows(db.session))
+        click.echo(f"{len(rows)} labelled rows from the database", err=True)
+        extras.append(extra_from_rows(rows))
+    return extras
+
+
+_DATA = click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path))
+_DECISIONS = click.option(
+    "--decisions",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="An export-decisions file to add.",
+)
+_WITH_DECISIONS = click.option(
+    "--with-decisions",
+    is_flag=True,
+    help="Add moderators' decisions, blind audits and suggestscore feedback from the database.",
+)
+
+
 @model_cli.command("train")
-@click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@_DATA
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
-@click.option("--decisions", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_DECISIONS
+@_WITH_DECISIONS
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
-def train_command(data: Path | None, out: Path | None, decisions: Path | None, seed: int) -> None:
+def train_command(
+    data: Path | None, out: Path | None, decisions: Path | None, with_decisions: bool, seed: int
+) -> None:
     """Train a new model version from the shared corpora (progress on stderr)."""
     from moderation.classifier.train import TrainConfig, train_from_data
 
     folder = train_from_data(
         data or Path(current_app.config["DATA_DIR"]),
         _models_dir(out),
-        decisions,
+        _extras(decisions, with_decisions),
         TrainConfig(seed=seed),
     )
     click.echo(f"trained {folder.name} in {folder}")
@@ -79,9 +108,28 @@ def train_command(data: Path | None, out: Path | None, decisions: Path | None, s
 @model_cli.command("evaluate")
 @click.argument("version", required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@click.option(
+    "--against",
+    metavar="VERSION",
+    help="Compare with this version ('active': the promoted one) per source; writes nothing.",
+)
+@_DATA
+@_DECISIONS
+@_WITH_DECISIONS
 @with_appcontext
-def evaluate_command(version: str | None, out: Path | None) -> None:
-    """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs."""
+def evaluate_command(
+    version: str | None,
+    out: Path | None,
+    against: str | None,
+    data: Path | None,
+    decisions: Path | None,
+    with_decisions: bool,
+) -> None:
+    """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs.
+
+    With ``--against``: both models on this one's validation rows, rebuilt from the same
+    inputs it was trained on (``--data``, ``--decisions``, ``--with-decisions``).
+    """
     directory = _models_dir(out)
     model = _load(directory, version)
     folder = directory / model.version
@@ -89,6 +137,19 @@ def evaluate_command(version: str | None, out: Path | None) -> None:
         validation = Validation.load(folder / "validation.npz")
     except FileNotFoundError as exc:
         raise click.ClickException(f"{folder} has no validation.npz") from exc
+    if against is not None:
+        from moderation.classifier import compare
+
+        other = _load(directory, None if against == "active" else against)
+        data_dir = data or Path(current_app.config["DATA_DIR"])
+        try:
+            found = compare.evaluate_against(
+                model, validation, other, data_dir, _extras(decisions, with_decisions)
+            )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(compare.table(found))
+        return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
 
@@ -126,11 +187,8 @@ def list_command(out: Path | None) -> None:
 def export_decisions_command(output: TextIO, since_days: int | None, audit_only: bool) -> None:
     """Write moderator decisions and Perspective feedback as labelled JSON lines for training."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=since_days) if since_days else None
-    rows = export_decisions(db.session, since=since, audit_only=audit_only)
-    # Feedback is no random-sample audit, so --audit-only leaves it out.
-    feedback = iter(()) if audit_only else export_feedback(db.session, since=since)
     count = 0
-    for row in itertools.chain(rows, feedback):
+    for row in labelled_rows(db.session, since=since, audit_only=audit_only):
         output.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     click.echo(f"exported {count} labelled decisions", err=True)

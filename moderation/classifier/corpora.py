@@ -7,12 +7,14 @@ never negative, so each label is trained and evaluated only on rows that annotat
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -150,6 +152,14 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.texts)
 
+    def keys(self) -> np.ndarray:
+        """A 64-bit digest of each row's source and text: finds a model's validation rows again."""
+        digests = (
+            hashlib.sha256(f"{source}\0{text}".encode()).digest()[:8]
+            for source, text in zip(self.sources.tolist(), self.texts, strict=True)
+        )
+        return np.array([int.from_bytes(d, "big") for d in digests], dtype=np.uint64)
+
     def subset(self, mask: np.ndarray) -> Corpus:
         """The rows where ``mask`` is true."""
         idx = np.flatnonzero(mask)
@@ -199,19 +209,33 @@ def load_corpus(data_dir: Path, sources: tuple[Source, ...] = SOURCES) -> Corpus
     return _build(records)
 
 
-def load_decisions(path: Path) -> Corpus:
-    """Read moderator decisions exported by ``export-decisions`` as one more source."""
+#: Labelled data from our own moderation, by the source name training reports them under.
+DECISIONS, AUDITS, SUGGESTIONS = "decisions", "decisions_audit", "suggestscore"
+#: Sources never trained on: they calibrate and validate only (docs/model.md, audits).
+HELD_OUT = frozenset({AUDITS})
+
+
+def decision_source(item: Mapping[str, object]) -> str:
+    """Which source an exported row belongs to: blind audit, suggestscore feedback, decision."""
+    if item.get("audit") is True:
+        return AUDITS
+    return SUGGESTIONS if item.get("source") == "perspective_feedback" else DECISIONS
+
+
+def decisions_corpus(items: Iterable[Mapping[str, Any]]) -> Corpus:
+    """Rows shaped as ``export-decisions`` writes them, as the corpus of their sources."""
     records = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            labels = {k: int(v) for k, v in item["labels"].items() if k in LABELS}
-            text, language = str(item["text"]), str(item.get("language") or "und")
-            source = "decisions_audit" if item.get("audit") else "decisions"
-            records.append((text, source, language, f"decision:{item['id']}", labels))
+    for item in items:
+        labels = {k: int(v) for k, v in item["labels"].items() if k in LABELS}
+        text, language = str(item["text"]), str(item.get("language") or "und")
+        records.append((text, decision_source(item), language, f"decision:{item['id']}", labels))
     return _build(records)
+
+
+def load_decisions(path: Path) -> Corpus:
+    """Read moderator decisions exported by ``export-decisions`` as more sources."""
+    with path.open(encoding="utf-8") as handle:
+        return decisions_corpus(json.loads(line) for line in handle if line.strip())
 
 
 def concat(a: Corpus, b: Corpus) -> Corpus:
@@ -239,6 +263,7 @@ def split(corpus: Corpus, seed: int, valid: float = 0.2, calib: float = 0.15) ->
     """Assign each row to TRAIN, CALIB or VALID, stratified per source and rarest label.
 
     Rows sharing a group (the same comment in two sources) always land in the same part.
+    Held-out sources (blind audits) go to validation and calibration only.
     """
     rng = np.random.default_rng(seed)
     strata: dict[str, list[int]] = {}
@@ -249,6 +274,9 @@ def split(corpus: Corpus, seed: int, valid: float = 0.2, calib: float = 0.15) ->
     for key in sorted(strata):
         rows = [strata[key][k] for k in rng.permutation(len(strata[key]))]
         n_valid, n_calib = round(len(rows) * valid), round(len(rows) * calib)
+        if key.split("/", 1)[0] in HELD_OUT:  # never trained on: validation, then calibration
+            n_valid = round(len(rows) * valid / (valid + calib))
+            n_calib = len(rows) - n_valid
         for rank, i in enumerate(rows):
             part = VALID if rank < n_valid else CALIB if rank < n_valid + n_calib else TRAIN
             parts[i] = by_group.setdefault(corpus.groups[i], part)

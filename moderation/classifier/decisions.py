@@ -4,7 +4,8 @@ A decision labels only what its reason says: a rejection for ``insult`` is toxic
 insult, and says nothing about spam; a rejection for ``off_topic`` labels nothing and
 is skipped. An approval is negative for every label but ``obscene`` (newsrooms let
 mild swearing through). These labels are biased by what moderators were shown (see
-docs/model.md); decisions marked ``audit`` in their record come from random samples.
+docs/model.md); decisions marked ``audit`` in their record are blind labels of random
+samples of automatic approvals (the ``audit`` queue).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.perspective.export import export_feedback
 from moderation.scoring.contracts import LABELS
 from moderation.sites.models import Site
 
@@ -72,9 +74,11 @@ def export_decisions(
     """Labelled rows, one per comment revision a moderator decided (their last word)."""
     latest = _latest_moderator_decisions(session, since)
     for decision, body, language, external_id, slug in latest.values():
+        record = decision.record or {}
         labels = labels_for(decision.action, decision.reason)
-        audit = (decision.record or {}).get("audit") is True
-        if labels is None or (audit_only and not audit):
+        audit = record.get("audit") is True
+        # An undone decision's last word labels nothing (the undo restored what was before).
+        if labels is None or record.get("undo_of") is not None or (audit_only and not audit):
             continue
         yield {
             "id": f"{slug}/{external_id}/{decision.revision}",
@@ -85,5 +89,14 @@ def export_decisions(
             "reason": decision.reason,
             "decided_at": decision.decided_at.isoformat(),
             "audit": audit,
-            "saw_model_version": (decision.record or {}).get("model_version"),
+            "saw_model_version": record.get("model_version"),  # None: a blind audit
         }
+
+
+def labelled_rows(
+    session: Session, *, since: dt.datetime | None = None, audit_only: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Moderators' decisions and blind audits, then suggestscore feedback (not an audit)."""
+    yield from export_decisions(session, since=since, audit_only=audit_only)
+    if not audit_only:
+        yield from export_feedback(session, since=since)

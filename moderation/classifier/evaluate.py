@@ -29,23 +29,30 @@ class Validation:
     sources: np.ndarray
     model: np.ndarray
     baseline: np.ndarray
+    keys: np.ndarray | None = None  # Corpus.keys() of the rows; older models have none
 
     def save(self, path: Path) -> None:
         """Store beside the artifact, so evaluation can be redone without retraining."""
-        np.savez_compressed(
-            path,
-            y=self.y,
-            languages=self.languages.astype(str),
-            sources=self.sources.astype(str),
-            model=self.model,
-            baseline=self.baseline,
-        )
+        arrays: dict[str, Any] = {
+            "y": self.y,
+            "languages": self.languages.astype(str),
+            "sources": self.sources.astype(str),
+            "model": self.model,
+            "baseline": self.baseline,
+        }
+        if self.keys is not None:
+            arrays["keys"] = self.keys
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> Validation:
         """Read what ``save`` wrote (no pickle)."""
         with np.load(path, allow_pickle=False) as data:
-            return cls(*(data[k] for k in ("y", "languages", "sources", "model", "baseline")))
+            y, languages, sources, model, baseline = (
+                data[k] for k in ("y", "languages", "sources", "model", "baseline")
+            )
+            keys = data["keys"] if "keys" in data.files else None
+            return cls(y, languages, sources, model, baseline, keys)
 
 
 def _label_metrics(v: Validation, mask: np.ndarray, j: int) -> dict[str, Any] | None:
@@ -65,7 +72,7 @@ def _label_metrics(v: Validation, mask: np.ndarray, j: int) -> dict[str, Any] | 
     return out
 
 
-def _group(v: Validation, mask: np.ndarray) -> dict[str, Any]:
+def group_metrics(v: Validation, mask: np.ndarray) -> dict[str, Any]:
     labels = {}
     for j, label in enumerate(LABELS):
         found = _label_metrics(v, mask, j)
@@ -103,14 +110,14 @@ def off_source_flags(model: LinearModel, v: Validation) -> dict[str, dict[str, f
 
 def metrics(model: LinearModel, v: Validation) -> dict[str, Any]:
     """Everything ``metrics.json`` holds."""
-    languages = {lang: _group(v, v.languages == lang) for lang in LANGUAGES}
-    sources = {src: _group(v, v.sources == src) for src in sorted(set(v.sources.tolist()))}
+    languages = {lang: group_metrics(v, v.languages == lang) for lang in LANGUAGES}
+    sources = {src: group_metrics(v, v.sources == src) for src in sorted(set(v.sources.tolist()))}
     for src, group in sources.items():
         group["language"] = str(v.languages[v.sources == src][0])
     return {
         "version": model.version,
         "info": model.info,
-        "pooled": _group(v, np.ones(len(v.y), dtype=bool)),
+        "pooled": group_metrics(v, np.ones(len(v.y), dtype=bool)),
         "languages": languages,
         "sources": sources,
         "thresholds": model.threshold_table,
@@ -163,7 +170,7 @@ LABEL_HEAD = ["lang", "label", "rows", "pos", "AUC model", "AUC base", "AP model
 LABEL_HEAD += ["likely (p>=.90)", "very_likely (p>=.97)"]
 
 
-def _plain(head: list[str], rows: list[list[str]]) -> str:
+def plain(head: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows]]
     return "\n".join(lines)
@@ -189,11 +196,11 @@ def table(report: dict[str, Any]) -> str:
     """The side-by-side validation table as plain text."""
     return (
         f"model {report['version']} vs baseline (validation; mean over labels)\n"
-        + _plain(SUMMARY_HEAD, _summary_rows(report))
+        + plain(SUMMARY_HEAD, _summary_rows(report))
         + "\n\nper label and language (thresholds are the model's, on calibrated scores)\n"
-        + _plain(LABEL_HEAD, _label_rows(report))
+        + plain(LABEL_HEAD, _label_rows(report))
         + "\n\nshare of texts from sources not annotating a label that reach its 'likely'\n"
-        + _plain(OFF_HEAD, _off_rows(report))
+        + plain(OFF_HEAD, _off_rows(report))
     )
 
 

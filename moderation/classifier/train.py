@@ -9,11 +9,13 @@ evaluated is the artifact exactly as shipped (half-precision weights included).
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sklearn
@@ -35,6 +37,7 @@ from moderation.classifier.corpora import (
     VALID,
     Corpus,
     concat,
+    decisions_corpus,
     load_corpus,
     load_decisions,
     split,
@@ -171,7 +174,7 @@ def train(
     base = np.full_like(scores, np.nan)
     if config.baseline:
         base = baseline_scores(train_set.texts, train_set.y, valid.texts, progress)
-    validation = Validation(valid.y, valid.languages, valid.sources, scores, base)
+    validation = Validation(valid.y, valid.languages, valid.sources, scores, base, valid.keys())
     return Trained(model, validation)
 
 
@@ -183,25 +186,58 @@ def data_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Extra:
+    """Labelled rows from our own moderation (decisions, audits, feedback) and their digest."""
+
+    corpus: Corpus
+    sha256: str
+
+
+def extra_from_rows(rows: list[dict[str, Any]]) -> Extra:
+    """Exported rows (``export-decisions`` shape) as an ``Extra``, digested as JSON lines."""
+    lines = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    return Extra(decisions_corpus(rows), hashlib.sha256(lines.encode()).hexdigest())
+
+
+def extra_from_file(path: Path) -> Extra:
+    """An ``export-decisions`` file as an ``Extra``."""
+    return Extra(load_decisions(path), hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def build_corpus(corpora: Corpus, extras: list[Extra]) -> Corpus:
+    """The shared corpora followed by our own labelled data, in the order training uses."""
+    for extra in extras:
+        corpora = concat(corpora, extra.corpus)
+    return corpora
+
+
 def train_from_data(
     data_dir: Path,
     models_dir: Path,
-    decisions: Path | None = None,
+    extras: list[Extra] | None = None,
     config: TrainConfig | None = None,
     progress: Progress | None = None,
 ) -> Path:
     """Train on the shared corpora (plus moderator decisions) and write a model version."""
     progress = progress or stderr_progress()
-    corpus = load_corpus(data_dir)
-    if decisions is not None:
-        corpus = concat(corpus, load_decisions(decisions))
+    corpus = build_corpus(load_corpus(data_dir), extras or [])
     progress(f"loaded {len(corpus)} rows from {data_dir}")
     trained = train(corpus, load_lexicon(data_dir / "wordlists"), config, progress)
     trained.model.info["data_sha256"] = data_fingerprint(data_dir)
-    if decisions is not None:
-        trained.model.info["decisions_sha256"] = hashlib.sha256(decisions.read_bytes()).hexdigest()
+    if extras:
+        trained.model.info["decisions_sha256"] = [extra.sha256 for extra in extras]
+        trained.model.info["decisions_rows"] = _extra_counts(extras)
     folder = artifact.save(trained.model, models_dir)
     trained.validation.save(folder / "validation.npz")
     write_evaluation(folder, trained.model, trained.validation)
     progress(f"saved {folder}")
     return folder
+
+
+def _extra_counts(extras: list[Extra]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for extra in extras:
+        for source in extra.corpus.sources.tolist():
+            counts[source] = counts.get(source, 0) + 1
+    return counts

@@ -171,6 +171,10 @@ class DecisionSchema(Schema):
     decided_at = fields.String()
     note = fields.String(allow_none=True)
     error = fields.String(allow_none=True)
+    # A blind audit label (docs/model.md): the model version whose approval was audited.
+    audit = fields.Boolean()
+    blind = fields.Boolean()
+    audited_model_version = fields.String(allow_none=True)
 
 
 class ParentSchema(Schema):

@@ -60,28 +60,36 @@ def _card(
 ) -> dict[str, Any]:
     record = view["comment"].get("decision") or {}
     text = texts.get((item.comment_id, item.revision), "")
-    author = authors[comment.author_id]
-    article = comment.article or {}
-    return {
+    shown = {
         **view,
         "comment_id": comment.id,
         "external_id": comment.external_id,
         "site": view["comment"]["site"],
         "body": highlight(text, _spans(record)),
-        "held_reason": record.get("reason") or item.reason,
-        "article": {
-            "title": str(article.get("title") or article.get("id") or ""),
-            "href": safe_href(article.get("url")),
-            "url": str(article.get("url") or ""),
-            "section": str(article.get("section") or ""),
-        },
+        "article": _article(comment.article or {}),
         "parent": parents.get(comment.id),
+    }
+    if view.get("blind"):  # an audit card: the text and its context, nothing else
+        return shown
+    author = authors[comment.author_id]
+    return {
+        **shown,
+        "held_reason": record.get("reason") or item.reason,
         "hits": [_hit(hit, rules) for hit in record.get("rules") or []],
         "scores": _scores(record, comment.language or "fr"),
         "author_id": author.id,
         "author_name": author.name or author.external_id,
         "account_age": round(account_age_days(author)),
         "notes": notes.get(author.id, 0),
+    }
+
+
+def _article(article: Mapping[str, Any]) -> dict[str, str | None]:
+    return {
+        "title": str(article.get("title") or article.get("id") or ""),
+        "href": safe_href(article.get("url")),
+        "url": str(article.get("url") or ""),
+        "section": str(article.get("section") or ""),
     }
 
 

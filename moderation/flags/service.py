@@ -129,7 +129,9 @@ def _maybe_report(session: Session, comment: Comment, total: float) -> None:
         return
     open_already = session.scalar(
         select(ReviewItem.id).where(
-            ReviewItem.comment_id == comment.id, ReviewItem.status == "open"
+            ReviewItem.comment_id == comment.id,
+            ReviewItem.status == "open",
+            ReviewItem.queue != "audit",  # readers' reports take an audited comment over
         )
     )
     if open_already is not None:

@@ -1,4 +1,4 @@
-"""A comment waiting for a moderator, in the ``pending`` or ``reported`` queue."""
+"""A comment waiting for a moderator: ``pending``, ``reported``, ``appeals`` or ``audit``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from moderation.db import Base, JSONType, UTCDateTime, utcnow
 
 _OPEN = text("status = 'open'")
+_AUDIT = text("queue = 'audit'")
 
 
 def _open_index(name: str, *columns: str) -> Index:
@@ -39,6 +40,15 @@ class ReviewItem(Base):
             "id",
             postgresql_where=_OPEN,
             sqlite_where=_OPEN,
+        ),
+        # At most one audit item per revision, ever: redelivered scoring samples nothing twice.
+        Index(
+            "uq_review_audit_revision",
+            "comment_id",
+            "revision",
+            unique=True,
+            postgresql_where=_AUDIT,
+            sqlite_where=_AUDIT,
         ),
         # At most one open item per comment.
         Index(

@@ -17,12 +17,13 @@ from moderation.db import utcnow
 from moderation.dsa.appeals import open_appeals
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
+from moderation.queue.audits import blind
 from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
 
 
 def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, Any]]:
-    """Each item with its comment record, decision, author standing, flags and claim."""
+    """Each item with its record, decision, author standing, flags and claim (audit: blind)."""
     if not items:
         return []
     comment_ids = [item.comment_id for item in items]
@@ -50,11 +51,13 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
     ):
         flags[flag.comment_id].append(flag_view(flag))
     appeals = open_appeals(session, [i.comment_id for i in items if i.queue == "appeals"])
-    return [
+    views = [
         _item(item, comments[item.comment_id], sites, authors, decisions, texts, sanctions, flags)
         | ({"appeal": appeals.get(item.comment_id)} if item.queue == "appeals" else {})
         for item in items
     ]
+    # Audit items are labelled blind: nothing of the model, the rules or the readers.
+    return [blind(v) if i.queue == "audit" else v for v, i in zip(views, items, strict=True)]
 
 
 def _item(

@@ -14,7 +14,7 @@ class QueueQuerySchema(Schema):
         unknown = RAISE
 
     queue = fields.String(
-        load_default="pending", validate=validate.OneOf(["pending", "reported", "appeals"])
+        load_default="pending", validate=validate.OneOf(["pending", "reported", "appeals", "audit"])
     )
     # Filters reach SQL: no NUL (PostgreSQL refuses it in text).
     reason = CleanString(load_default=None, validate=validate.Length(max=64))
@@ -61,6 +61,7 @@ class ItemSchema(Schema):
     flags = fields.List(fields.Dict())
     claim = fields.Dict(allow_none=True)
     appeal = fields.Dict(allow_none=True)  # in the appeals queue: who appeals, and why
+    blind = fields.Boolean()  # an audit item: no scores, rule hits, reports or author standing
 
 
 class PageSchema(Schema):

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from moderation.accounts.models import User
 from moderation.comments.audit import record_event
 from moderation.comments.decisions import apply_decision
-from moderation.comments.models import Comment
+from moderation.comments.models import Comment, Decision
 from moderation.comments.service import current_decision
 from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
+from moderation.queue.audits import audit_record
 from moderation.queue.items import close_item, free_for
 from moderation.queue.models import ReviewItem
 from moderation.rules.problems import RulesUnavailable
@@ -190,7 +191,10 @@ def resolve(
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id, populate_existing=True)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
-    record = _moderator_record(session, comment, user, action, reason, note)
+    previous = current_decision(session, comment)
+    record = _moderator_record(previous, user, action, reason, note)
+    if item.queue == "audit":  # a blind label, marked so; a rejection overturns the approval
+        record = audit_record(record, previous)
     try:
         apply_decision(
             session,
@@ -206,15 +210,9 @@ def resolve(
 
 
 def _moderator_record(
-    session: Session,
-    comment: Comment,
-    user: User,
-    action: str,
-    reason: str | None,
-    note: str | None,
+    previous: Decision | None, user: User, action: str, reason: str | None, note: str | None
 ) -> dict[str, Any]:
     # Keep the automatic decision's evidence, so the record still says why it was held.
-    previous = current_decision(session, comment)
     evidence = {k: v for k, v in (previous.record if previous else {}).items() if k in _EVIDENCE}
     return {
         **evidence,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -24,7 +25,7 @@ from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
 from moderation.exceptions import Conflict, Expired, Invalid, NotFound, Stale
 from moderation.flags.models import Flag
-from moderation.queue import service
+from moderation.queue import audits, service
 from moderation.queue.models import ReviewItem
 
 #: Seconds a console decision can be undone; its callback waits this long.
@@ -79,6 +80,8 @@ def author_items(session: Session, *, author_id: int) -> list[int]:
         select(ReviewItem.id)
         .join(Comment, Comment.id == ReviewItem.comment_id)
         .where(ReviewItem.status == "open", Comment.author_id == author_id)
+        # Audit items are published comments awaiting a blind label, not held ones.
+        .where(ReviewItem.queue != audits.QUEUE)
         .order_by(ReviewItem.id)
     )
     return list(session.scalars(query))
@@ -96,8 +99,12 @@ def undo(session: Session, *, item_id: int, user: User, window: float = UNDO_SEC
     decision = _own_decision(session, comment, item, user)
     _check_unsent(session, decision)
     supersede_pending(session, comment_id=comment.id)
-    values = {"status": "queued", "queue": item.queue, "priority": item.priority}
-    values.update(decided_at=None, updated_at=now)
+    audit = item.queue == audits.QUEUE
+    # An undone audit label leaves the approval it sampled standing; anything else is held.
+    values: dict[str, object] = {"status": "queued", "queue": item.queue, "decided_at": None}
+    if audit:
+        values = {"status": "approved", "queue": None, "decided_at": now}
+    values.update(priority=item.priority, updated_at=now)
     set_status(
         session,
         comment=comment,
@@ -106,9 +113,17 @@ def undo(session: Session, *, item_id: int, user: User, window: float = UNDO_SEC
         values=values,
     )
     _reopen(session, item)
-    move_status(session, author_id=comment.author_id, old=decision.status, new="queued")
+    move_status(session, author_id=comment.author_id, old=decision.status, new=comment.status)
     _reopen_flags(session, item)
-    _add_review_decision(session, comment, decision, user)
+    if audit:
+        _add(
+            session,
+            comment,
+            decision.revision,
+            audits.restored_record(decision.record, user, decision.id),
+        )
+    else:
+        _add_review_decision(session, comment, decision, user)
     record_event(session, comment, "undone", actor=f"moderator:{user.name}", undo_of=decision.id)
     session.refresh(item)
     return item
@@ -178,12 +193,16 @@ def _add_review_decision(session: Session, comment: Comment, undone: Decision, u
         undo_of=undone.id,
         decided_at=utcnow().isoformat(),
     )
+    _add(session, comment, undone.revision, record)
+
+
+def _add(session: Session, comment: Comment, revision: int, record: dict[str, Any]) -> None:
     session.add(
         Decision(
             comment_id=comment.id,
-            revision=undone.revision,
-            action="review",
-            status="queued",
+            revision=revision,
+            action=record["action"],
+            status=STATUS_FOR_ACTION[record["action"]],
             decided_by=record["decided_by"],
             reason=record["reason"],
             record=record,
@@ -218,7 +237,8 @@ def reverse(session: Session, *, decision_id: int, user: User, reason: str | Non
     if reason and reason not in service.allowed_reasons(_reasons()):
         raise Invalid("Unknown reason code.", fields={"reason": ["Unknown reason code."]})
     record = {
-        **{k: v for k, v in decision.record.items() if k in ("rules", "scores", "labels")},
+        # A reversed audit label is still the audit's (blind) label.
+        **{k: v for k, v in decision.record.items() if k in _REVERSE_KEEPS},
         "action": action,
         "decided_by": f"moderator:{user.name}",
         "reason": reason if action == "reject" else None,
@@ -234,6 +254,9 @@ def reverse(session: Session, *, decision_id: int, user: User, reason: str | Non
     )
     record_event(session, comment, "reversed", actor=f"moderator:{user.name}", reverses=decision.id)
     return new
+
+
+_REVERSE_KEEPS = ("rules", "scores", "labels", "audit", "blind", "audited_decision")
 
 
 def _reasons() -> tuple[str, ...]:

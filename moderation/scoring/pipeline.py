@@ -24,6 +24,7 @@ from moderation.db import utcnow
 from moderation.extensions import INFRASTRUCTURE_ERRORS
 from moderation.rules.problems import RulesUnavailable
 from moderation.scoring import engines
+from moderation.scoring.audits import maybe_sample
 from moderation.scoring.contracts import (
     CommentFacts,
     ModelOutput,
@@ -71,6 +72,7 @@ def decide_comment(session: Session, *, comment_id: int, revision: int) -> Decis
         priority=outcome.priority,
         language=outcome.language,
     )
+    maybe_sample(session, stored, decision)
     log.info("comment decided", extra={"comment": comment_id, "action": decision.action})
     return decision
 
