@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from moderation.accounts.models import User
@@ -58,10 +58,12 @@ def list_queue(
             query = query.where(_in_section(value))
         elif value is not None:
             query = query.where(FILTERS[name] == value)
-    if cursor:
-        query = query.where(_after(cursor) if sort == "priority" else _by_age(cursor, sort))
-    query = query.order_by(*_ORDER[sort])
-    items = list(session.scalars(query.limit(limit + 1)))
+    if cursor is None:
+        items = list(session.scalars(query.order_by(*_ORDER[sort]).limit(limit + 1)))
+    elif sort == "priority":
+        items = _after(session, query, _decode(cursor), limit + 1)
+    else:
+        items = list(session.scalars(_by_age(query, _decode(cursor), sort).limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]
     return items, (_cursor(items[-1]) if more else None)
@@ -72,7 +74,7 @@ def _cursor(item: ReviewItem) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _after(cursor: str) -> Any:
+def _decode(cursor: str) -> tuple[int, dt.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         priority, created, item_id = json.loads(raw)
@@ -83,14 +85,23 @@ def _after(cursor: str) -> Any:
             raise ValueError(cursor)
     except (ValueError, TypeError, OverflowError) as exc:
         raise Invalid("Invalid cursor.", fields={"cursor": ["Invalid cursor."]}) from exc
-    same_priority_later = and_(
-        ReviewItem.priority == priority,
-        or_(
-            ReviewItem.created_at > created_at,
-            and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
-        ),
-    )
-    return or_(ReviewItem.priority < priority, same_priority_later)
+    return priority, created_at, item_id
+
+
+def _after(
+    session: Session, query: Any, cursor: tuple[int, dt.datetime, int], wanted: int
+) -> list[ReviewItem]:
+    # Two index ranges instead of one OR: "(priority < p) OR (priority = p AND ...)" is a
+    # filter over every item before the cursor (page 100: 4,951 rows, 12 ms; page 1,000:
+    # ten times that). The rest of the cursor's priority, then the lower ones if needed.
+    priority, created_at, item_id = cursor
+    age = tuple_(ReviewItem.created_at, ReviewItem.id) > (created_at, item_id)
+    same = query.where(ReviewItem.priority == priority, age).order_by(*_ORDER["oldest"])
+    items = list(session.scalars(same.limit(wanted)))
+    if len(items) < wanted:
+        lower = query.where(ReviewItem.priority < priority).order_by(*_ORDER["priority"])
+        items += session.scalars(lower.limit(wanted - len(items)))
+    return items
 
 
 _ORDER = {
@@ -111,20 +122,12 @@ def _in_section(section: str) -> Any:
     )
 
 
-def _by_age(cursor: str, sort: str) -> Any:
-    _after(cursor)  # validates the cursor the same way
-    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-    _priority, created, item_id = json.loads(raw)
-    created_at = dt.datetime.fromisoformat(created)
-    if sort == "newest":
-        return or_(
-            ReviewItem.created_at < created_at,
-            and_(ReviewItem.created_at == created_at, ReviewItem.id < item_id),
-        )
-    return or_(
-        ReviewItem.created_at > created_at,
-        and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
-    )
+def _by_age(query: Any, cursor: tuple[int, dt.datetime, int], sort: str) -> Any:
+    # A row comparison (bound with the columns' types), so the index starts at the cursor.
+    _priority, created_at, item_id = cursor
+    age = tuple_(ReviewItem.created_at, ReviewItem.id)
+    after = age < (created_at, item_id) if sort == "newest" else age > (created_at, item_id)
+    return query.where(after).order_by(*_ORDER[sort])
 
 
 def get_item(session: Session, item_id: int) -> ReviewItem:

@@ -87,3 +87,14 @@ def test_the_openapi_document_shows_the_texts(app):
     assert set(schemas["Parent"]["properties"]) == {"id", "body"}
     assert schemas["Item"]["properties"]["comment"] == {"$ref": "#/components/schemas/ItemComment"}
     assert schemas["CommentPayload"]["additionalProperties"] is True  # unknown fields accepted
+
+
+def test_a_seen_queue_page_takes_six_statements(site, alice):
+    # The token, the items, the knowledge check, one join for the comments with their
+    # site, author, latest decision and text, then sanctions and flags.
+    for n in range(3):
+        site.post(payload(f"c-{n}", body=HELD))
+    alice.page()  # the first showing records the moderators' knowledge (once)
+    with counting_queries() as statements:
+        assert len(alice.page()["items"]) == 3
+    assert len(statements) == 6, statements
