@@ -9,22 +9,22 @@ import json
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
 
 from moderation.accounts.models import User
 from moderation.comments.audit import record_event
 from moderation.comments.decisions import apply_decision
-from moderation.comments.models import Comment
-from moderation.comments.service import current_decision
+from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
-from moderation.queue.items import close_item, free_for
+from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import rules_store
+from moderation.sites.models import Site
 
 #: The largest value of the INTEGER columns (ids, priority) on every backend.
 MAX_INT = 2**31 - 1
@@ -140,22 +140,16 @@ def get_item(session: Session, item_id: int) -> ReviewItem:
 
 def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
     """Take an exclusive lease on an open item; 409 if another moderator holds it."""
-    item = get_item(session, item_id)
     now = utcnow()
     expires = now + dt.timedelta(minutes=current_app.config["CLAIM_MINUTES"])
-    taken = session.execute(
-        update(ReviewItem)
-        .where(ReviewItem.id == item_id, ReviewItem.status == "open", free_for(user.name, now))
-        .values(claimed_by=user.name, claim_expires_at=expires)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    values = {"claimed_by": user.name, "claim_expires_at": expires}
+    item = take_item(session, item_id=item_id, user_name=user.name, now=now, values=values)
+    if item is None:
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id)
     record_event(
         session, comment, "claimed", actor=f"moderator:{user.name}", until=expires.isoformat()
     )
-    session.refresh(item)
     return item
 
 
@@ -186,14 +180,25 @@ def resolve(
     if reason and reason not in (allowed := allowed_reasons(current_app.config["REASON_CODES"])):
         message = f"Unknown reason code; allowed: {', '.join(sorted(allowed))}."
         raise Invalid(message, fields={"reason": [message]})
-    item = get_item(session, item_id)
-    if item.queue == "appeals":  # DSA art. 20: another human decides; approve reverses
-        return resolve_appeal(session, item=item, user=user, action=action, note=note)
-    if not close_item(session, item_id=item_id, user_name=user.name):
+    now = utcnow()
+    values = resolved_values(user.name, now)
+    # Appeals are decided apart (another human; approve reverses): left out of the UPDATE.
+    item = take_item(
+        session,
+        item_id=item_id,
+        user_name=user.name,
+        now=now,
+        values=values,
+        except_queue="appeals",
+    )
+    if item is None:
+        held = get_item(session, item_id)
+        if held.queue == "appeals":  # DSA art. 20
+            return resolve_appeal(session, item=held, user=user, action=action, note=note)
         raise _conflict(session, item_id)
-    comment = session.get_one(Comment, item.comment_id, populate_existing=True)
+    comment, previous = _comment_with_decision(session, item.comment_id)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
-    record = _moderator_record(session, comment, user, action, reason, note)
+    record = _moderator_record(previous, user, action, reason, note)
     try:
         apply_decision(
             session,
@@ -201,23 +206,38 @@ def resolve(
             revision=item.revision,
             expected_status=comment.status,
             record=record,
+            closed=True,
         )
     except Stale as exc:  # the comment moved on (new revision, deletion) in between
         raise Stale("The comment changed while it was being resolved.") from exc
-    session.refresh(item)
     return item
 
 
+def _comment_with_decision(session: Session, comment_id: int) -> tuple[Comment, Decision | None]:
+    # Read fresh, with its current revision's latest decision (the evidence kept) and its
+    # site (the statement and the callback need it): one statement instead of three.
+    latest = aliased(Decision)
+    newest = (
+        select(func.max(latest.id))
+        .where(latest.comment_id == Comment.id, latest.revision == Comment.revision)
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    query = (
+        select(Comment, Decision, Site)
+        .join(Site, Site.id == Comment.site_id)
+        .outerjoin(Decision, Decision.id == newest)
+        .where(Comment.id == comment_id)
+        .execution_options(populate_existing=True)
+    )
+    comment, decision, _site = session.execute(query).one()
+    return comment, decision
+
+
 def _moderator_record(
-    session: Session,
-    comment: Comment,
-    user: User,
-    action: str,
-    reason: str | None,
-    note: str | None,
+    previous: Decision | None, user: User, action: str, reason: str | None, note: str | None
 ) -> dict[str, Any]:
     # Keep the automatic decision's evidence, so the record still says why it was held.
-    previous = current_decision(session, comment)
     evidence = {k: v for k, v in (previous.record if previous else {}).items() if k in _EVIDENCE}
     return {
         **evidence,
