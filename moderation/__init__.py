@@ -17,6 +17,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    from moderation.heap import settle_heap
+
+    settle_heap()  # last: everything built for the process stays out of full collections
     return app
 
 

@@ -37,8 +37,13 @@ def apply_decision(
     queue: str | None = None,
     priority: int = 0,
     language: str | None = None,
+    closed: bool = False,
 ) -> Decision:
-    """Decide ``revision`` if the comment is still in ``expected_status``, else raise ``Stale``."""
+    """Decide ``revision`` if the comment is still in ``expected_status``, else raise ``Stale``.
+
+    ``closed``: the caller has just closed the comment's open item (a moderator's resolve),
+    so there is none left to withdraw.
+    """
     action = record["action"]
     queue = queue if queue is not None else ("pending" if action == "review" else None)
     # Only a comment already decided once (or queued) can have an open item or an unsent
@@ -58,6 +63,7 @@ def apply_decision(
         record=record,
         previous_status=expected_status,
         first=first,
+        closed=closed,
     )
 
 
@@ -109,6 +115,7 @@ def record_decision(
     record: dict[str, Any],
     previous_status: str,
     first: bool,
+    closed: bool = False,
 ) -> Decision:
     """Everything a decision implies once its compare-and-set has won (``first``: nothing open)."""
     status = comment.status
@@ -122,7 +129,7 @@ def record_decision(
             reasons=reasons,
             replace=not first,
         )
-    elif not first:
+    elif not (first or closed):
         withdraw_items(session, comment_id=comment.id)
     decision = _add_decision(session, comment, revision, status, record)
     move_status(session, author_id=comment.author_id, old=previous_status, new=status)

@@ -16,6 +16,11 @@ _CURRENT = and_(
 )
 
 
+def current_revision() -> Any:
+    """The join condition of a comment and its current revision."""
+    return _CURRENT
+
+
 @dataclass(frozen=True)
 class Texts:
     """Texts loaded for a set of comments: by comment id, and parents by (site id, site's id)."""
@@ -38,9 +43,13 @@ def _key(comment: Comment) -> tuple[int, str]:
     return comment.site_id, comment.parent_id or ""
 
 
-def load_texts(session: Session, comments: Sequence[Comment]) -> Texts:
-    """The texts for these comments in at most two queries, whatever their number."""
-    return Texts(_bodies(session, comments), _parents(session, comments))
+def load_texts(
+    session: Session, comments: Sequence[Comment], bodies: dict[int, str] | None = None
+) -> Texts:
+    """The texts for these comments in at most two queries (one if ``bodies`` were joined)."""
+    return Texts(
+        _bodies(session, comments) if bodies is None else bodies, _parents(session, comments)
+    )
 
 
 def _bodies(session: Session, comments: Sequence[Comment]) -> dict[int, str]:

@@ -34,5 +34,7 @@ def shown_to_moderator(session: Session, comment_ids: list[int], *, actor: str) 
         )
     )
     fresh = [cid for cid in dict.fromkeys(comment_ids) if cid not in known]
+    if not fresh:  # every page but a comment's first showing: no second query
+        return
     for comment in session.scalars(select(Comment).where(Comment.id.in_(fresh))):
         record_event(session, comment, "knowledge", actor=actor, source="moderator_view")

@@ -65,22 +65,43 @@ def free_for(user_name: str, now: dt.datetime) -> Any:
     )
 
 
-def close_item(session: Session, *, item_id: int, user_name: str) -> bool:
-    """Resolve an open item unless another moderator holds it; True if this call won.
+def take_item(
+    session: Session,
+    *,
+    item_id: int,
+    user_name: str,
+    now: dt.datetime,
+    values: dict[str, Any],
+    except_queue: str | None = None,
+) -> ReviewItem | None:
+    """Write ``values`` to an open item this moderator may act on; the item, or None if not.
 
-    One conditional UPDATE: of two moderators racing on one item exactly one wins.
+    One conditional UPDATE … RETURNING: of two moderators racing on one item exactly
+    one wins, and the winner has the item's row without reading it before or after.
     """
-    now = utcnow()
-    done = session.execute(
+    guard = [ReviewItem.id == item_id, ReviewItem.status == "open", free_for(user_name, now)]
+    if except_queue is not None:
+        guard.append(ReviewItem.queue != except_queue)
+    statement = (
         update(ReviewItem)
-        .where(ReviewItem.id == item_id, ReviewItem.status == "open", free_for(user_name, now))
-        .values(
-            status="resolved",
-            resolved_by=user_name,
-            resolved_at=now,
-            claimed_by=None,
-            claim_expires_at=None,
-        )
-        .execution_options(synchronize_session=False)
+        .where(*guard)
+        .values(**values)
+        .returning(ReviewItem)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+    return session.scalars(statement).one_or_none()
+
+
+def resolved_values(user_name: str, now: dt.datetime) -> dict[str, Any]:
+    """What resolving writes on an item."""
+    values: dict[str, Any] = {"status": "resolved", "resolved_by": user_name, "resolved_at": now}
+    return values | {"claimed_by": None, "claim_expires_at": None}
+
+
+def close_item(session: Session, *, item_id: int, user_name: str) -> bool:
+    """Resolve an open item unless another moderator holds it; True if this call won."""
+    now = utcnow()
+    values = resolved_values(user_name, now)
+    return (
+        take_item(session, item_id=item_id, user_name=user_name, now=now, values=values) is not None
+    )

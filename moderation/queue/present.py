@@ -6,13 +6,13 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from moderation.authors.models import Author, Sanction
 from moderation.authors.service import author_summary, in_force
-from moderation.comments.models import Comment, Decision
+from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.comments.service import build_record
-from moderation.comments.texts import Texts, load_texts
+from moderation.comments.texts import Texts, current_revision, load_texts
 from moderation.db import utcnow
 from moderation.dsa.appeals import open_appeals
 from moderation.flags.models import Flag
@@ -27,23 +27,22 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
     if not items:
         return []
     comment_ids = [item.comment_id for item in items]
-    comments = {
-        c.id: c for c in session.scalars(select(Comment).where(Comment.id.in_(comment_ids)))
-    }
-    sites = {
-        s.id: s
-        for s in session.scalars(
-            select(Site).where(Site.id.in_({c.site_id for c in comments.values()}))
-        )
-    }
-    authors = {
-        a.id: a
-        for a in session.scalars(
-            select(Author).where(Author.id.in_({c.author_id for c in comments.values()}))
-        )
-    }
-    decisions = _latest_decisions(session, comment_ids)
-    texts = load_texts(session, list(comments.values()))
+    # One statement for every one-to-one row (each was a round trip of its own, which on a
+    # loaded host costs a scheduling slice each); flags and sanctions are one-to-many.
+    rows = session.execute(
+        select(Comment, Site, Author, Decision, CommentRevision.body_text)
+        .join(Site, Site.id == Comment.site_id)
+        .join(Author, Author.id == Comment.author_id)
+        .outerjoin(Decision, Decision.id == _latest_decision())
+        .outerjoin(CommentRevision, current_revision())
+        .where(Comment.id.in_(comment_ids))
+    ).all()
+    comments = {row[0].id: row[0] for row in rows}
+    sites = {row[1].id: row[1] for row in rows}
+    authors = {row[2].id: row[2] for row in rows}
+    decisions = {row[0].id: row[3] for row in rows if row[3] is not None}
+    bodies = {row[0].id: row[4] for row in rows if row[4] is not None}
+    texts = load_texts(session, list(comments.values()), bodies=bodies)
     sanctions = _active_sanctions(session, list(authors))
     flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for flag in session.scalars(
@@ -58,6 +57,17 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
     ]
     # Audit items are labelled blind: nothing of the model, the rules or the readers.
     return [blind(v) if i.queue == "audit" else v for v, i in zip(views, items, strict=True)]
+
+
+def _latest_decision() -> Any:
+    # The comment's newest decision (its last word, whichever revision it was on).
+    newer = aliased(Decision)
+    return (
+        select(func.max(newer.id))
+        .where(newer.comment_id == Comment.id)
+        .correlate(Comment)
+        .scalar_subquery()
+    )
 
 
 def _item(
@@ -85,17 +95,6 @@ def _item(
         "author": author_summary(authors[comment.author_id], sanctions.get(comment.author_id, ())),
         "flags": flags.get(comment.id, []),
         "claim": claim,
-    }
-
-
-def _latest_decisions(session: Session, comment_ids: list[int]) -> dict[int, Decision]:
-    latest = (
-        select(func.max(Decision.id))
-        .where(Decision.comment_id.in_(comment_ids))
-        .group_by(Decision.comment_id)
-    )
-    return {
-        d.comment_id: d for d in session.scalars(select(Decision).where(Decision.id.in_(latest)))
     }
 
 

@@ -9,23 +9,23 @@ import json
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
 
 from moderation.accounts.models import User
 from moderation.comments.audit import record_event
 from moderation.comments.decisions import apply_decision
 from moderation.comments.models import Comment, Decision
-from moderation.comments.service import current_decision
 from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
 from moderation.queue.audits import audit_record
-from moderation.queue.items import close_item, free_for
+from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import rules_store
+from moderation.sites.models import Site
 
 #: The largest value of the INTEGER columns (ids, priority) on every backend.
 MAX_INT = 2**31 - 1
@@ -59,10 +59,12 @@ def list_queue(
             query = query.where(_in_section(value))
         elif value is not None:
             query = query.where(FILTERS[name] == value)
-    if cursor:
-        query = query.where(_after(cursor) if sort == "priority" else _by_age(cursor, sort))
-    query = query.order_by(*_ORDER[sort])
-    items = list(session.scalars(query.limit(limit + 1)))
+    if cursor is None:
+        items = list(session.scalars(query.order_by(*_ORDER[sort]).limit(limit + 1)))
+    elif sort == "priority":
+        items = _after(session, query, _decode(cursor), limit + 1)
+    else:
+        items = list(session.scalars(_by_age(query, _decode(cursor), sort).limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]
     return items, (_cursor(items[-1]) if more else None)
@@ -73,7 +75,7 @@ def _cursor(item: ReviewItem) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _after(cursor: str) -> Any:
+def _decode(cursor: str) -> tuple[int, dt.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         priority, created, item_id = json.loads(raw)
@@ -84,14 +86,23 @@ def _after(cursor: str) -> Any:
             raise ValueError(cursor)
     except (ValueError, TypeError, OverflowError) as exc:
         raise Invalid("Invalid cursor.", fields={"cursor": ["Invalid cursor."]}) from exc
-    same_priority_later = and_(
-        ReviewItem.priority == priority,
-        or_(
-            ReviewItem.created_at > created_at,
-            and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
-        ),
-    )
-    return or_(ReviewItem.priority < priority, same_priority_later)
+    return priority, created_at, item_id
+
+
+def _after(
+    session: Session, query: Any, cursor: tuple[int, dt.datetime, int], wanted: int
+) -> list[ReviewItem]:
+    # Two index ranges instead of one OR: "(priority < p) OR (priority = p AND ...)" is a
+    # filter over every item before the cursor (page 100: 4,951 rows, 12 ms; page 1,000:
+    # ten times that). The rest of the cursor's priority, then the lower ones if needed.
+    priority, created_at, item_id = cursor
+    age = tuple_(ReviewItem.created_at, ReviewItem.id) > (created_at, item_id)
+    same = query.where(ReviewItem.priority == priority, age).order_by(*_ORDER["oldest"])
+    items = list(session.scalars(same.limit(wanted)))
+    if len(items) < wanted:
+        lower = query.where(ReviewItem.priority < priority).order_by(*_ORDER["priority"])
+        items += session.scalars(lower.limit(wanted - len(items)))
+    return items
 
 
 _ORDER = {
@@ -112,20 +123,12 @@ def _in_section(section: str) -> Any:
     )
 
 
-def _by_age(cursor: str, sort: str) -> Any:
-    _after(cursor)  # validates the cursor the same way
-    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-    _priority, created, item_id = json.loads(raw)
-    created_at = dt.datetime.fromisoformat(created)
-    if sort == "newest":
-        return or_(
-            ReviewItem.created_at < created_at,
-            and_(ReviewItem.created_at == created_at, ReviewItem.id < item_id),
-        )
-    return or_(
-        ReviewItem.created_at > created_at,
-        and_(ReviewItem.created_at == created_at, ReviewItem.id > item_id),
-    )
+def _by_age(query: Any, cursor: tuple[int, dt.datetime, int], sort: str) -> Any:
+    # A row comparison (bound with the columns' types), so the index starts at the cursor.
+    _priority, created_at, item_id = cursor
+    age = tuple_(ReviewItem.created_at, ReviewItem.id)
+    after = age < (created_at, item_id) if sort == "newest" else age > (created_at, item_id)
+    return query.where(after).order_by(*_ORDER[sort])
 
 
 def get_item(session: Session, item_id: int) -> ReviewItem:
@@ -138,22 +141,16 @@ def get_item(session: Session, item_id: int) -> ReviewItem:
 
 def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
     """Take an exclusive lease on an open item; 409 if another moderator holds it."""
-    item = get_item(session, item_id)
     now = utcnow()
     expires = now + dt.timedelta(minutes=current_app.config["CLAIM_MINUTES"])
-    taken = session.execute(
-        update(ReviewItem)
-        .where(ReviewItem.id == item_id, ReviewItem.status == "open", free_for(user.name, now))
-        .values(claimed_by=user.name, claim_expires_at=expires)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    values = {"claimed_by": user.name, "claim_expires_at": expires}
+    item = take_item(session, item_id=item_id, user_name=user.name, now=now, values=values)
+    if item is None:
         raise _conflict(session, item_id)
     comment = session.get_one(Comment, item.comment_id)
     record_event(
         session, comment, "claimed", actor=f"moderator:{user.name}", until=expires.isoformat()
     )
-    session.refresh(item)
     return item
 
 
@@ -184,14 +181,24 @@ def resolve(
     if reason and reason not in (allowed := allowed_reasons(current_app.config["REASON_CODES"])):
         message = f"Unknown reason code; allowed: {', '.join(sorted(allowed))}."
         raise Invalid(message, fields={"reason": [message]})
-    item = get_item(session, item_id)
-    if item.queue == "appeals":  # DSA art. 20: another human decides; approve reverses
-        return resolve_appeal(session, item=item, user=user, action=action, note=note)
-    if not close_item(session, item_id=item_id, user_name=user.name):
+    now = utcnow()
+    values = resolved_values(user.name, now)
+    # Appeals are decided apart (another human; approve reverses): left out of the UPDATE.
+    item = take_item(
+        session,
+        item_id=item_id,
+        user_name=user.name,
+        now=now,
+        values=values,
+        except_queue="appeals",
+    )
+    if item is None:
+        held = get_item(session, item_id)
+        if held.queue == "appeals":  # DSA art. 20
+            return resolve_appeal(session, item=held, user=user, action=action, note=note)
         raise _conflict(session, item_id)
-    comment = session.get_one(Comment, item.comment_id, populate_existing=True)
+    comment, previous = _comment_with_decision(session, item.comment_id)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
-    previous = current_decision(session, comment)
     record = _moderator_record(previous, user, action, reason, note)
     if item.queue == "audit":  # a blind label, marked so; a rejection overturns the approval
         record = audit_record(record, previous)
@@ -202,11 +209,32 @@ def resolve(
             revision=item.revision,
             expected_status=comment.status,
             record=record,
+            closed=True,
         )
     except Stale as exc:  # the comment moved on (new revision, deletion) in between
         raise Stale("The comment changed while it was being resolved.") from exc
-    session.refresh(item)
     return item
+
+
+def _comment_with_decision(session: Session, comment_id: int) -> tuple[Comment, Decision | None]:
+    # Read fresh, with its current revision's latest decision (the evidence kept) and its
+    # site (the statement and the callback need it): one statement instead of three.
+    latest = aliased(Decision)
+    newest = (
+        select(func.max(latest.id))
+        .where(latest.comment_id == Comment.id, latest.revision == Comment.revision)
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    query = (
+        select(Comment, Decision, Site)
+        .join(Site, Site.id == Comment.site_id)
+        .outerjoin(Decision, Decision.id == newest)
+        .where(Comment.id == comment_id)
+        .execution_options(populate_existing=True)
+    )
+    comment, decision, _site = session.execute(query).one()
+    return comment, decision
 
 
 def _moderator_record(

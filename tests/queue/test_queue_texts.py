@@ -87,3 +87,28 @@ def test_the_openapi_document_shows_the_texts(app):
     assert set(schemas["Parent"]["properties"]) == {"id", "body"}
     assert schemas["Item"]["properties"]["comment"] == {"$ref": "#/components/schemas/ItemComment"}
     assert schemas["CommentPayload"]["additionalProperties"] is True  # unknown fields accepted
+
+
+def test_a_seen_queue_page_takes_six_statements(site, alice):
+    # The token, the items, the knowledge check, one join for the comments with their
+    # site, author, latest decision and text, then sanctions and flags.
+    for n in range(3):
+        site.post(payload(f"c-{n}", body=HELD))
+    alice.page()  # the first showing records the moderators' knowledge (once)
+    with counting_queries() as statements:
+        assert len(alice.page()["items"]) == 3
+    assert len(statements) == 6, statements
+
+
+def test_claim_and_resolve_never_read_the_item_around_their_update(site, alice):
+    # The guarded UPDATE … RETURNING gives the item: no read before it, no refresh after.
+    site.post(payload("c-1", body=HELD))
+    item_id = alice.page()["items"][0]["id"]
+    with counting_queries() as claimed:
+        assert alice.post(f"/v1/queue/{item_id}/claim").json["claimed_by"] == "alice"
+    assert len(claimed) == 4, claimed  # token, UPDATE … RETURNING, the comment, the event
+    with counting_queries() as resolved:
+        state = alice.post(f"/v1/queue/{item_id}/resolve", {"action": "approve"}).json
+    assert state["status"] == "resolved" and state["resolved_by"] == "alice"
+    touching_items = [s for s in resolved if "review_items" in s.split("WHERE")[0]]
+    assert len(touching_items) == 1 and touching_items[0].startswith("UPDATE"), touching_items
