@@ -8,7 +8,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import psycopg
@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from moderation.harness.procs import Proc, free_port, wait_until
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+# Where private servers listen; a benchmark with network namespaces adds its veth addresses.
+LOOPBACK = ("127.0.0.1",)
 
 
 def pg_bin() -> Path | None:
@@ -49,7 +51,9 @@ def _as_postgres(args: list[str]) -> list[str]:
 class PrivatePostgres:
     """A throw-away PostgreSQL cluster on a free loopback port (trust auth, user postgres)."""
 
-    def __init__(self, fast: bool = True) -> None:
+    def __init__(
+        self, fast: bool = True, listen: Sequence[str] = LOOPBACK, settings: Sequence[str] = ()
+    ) -> None:
         bindir = pg_bin()
         if bindir is None:
             raise RuntimeError(missing_tools() or "no PostgreSQL")
@@ -58,9 +62,11 @@ class PrivatePostgres:
         self.data, self.log = self.base / "data", self.base / "postgres.log"
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
-        self._options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base}"
+        self._options = f"-p {self.port} -c listen_addresses={','.join(listen)} -k {self.base}"
         if fast:  # durability is not what the tests are about
             self._options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        # e.g. "shared_preload_libraries=pg_stat_statements" for a benchmark that counts statements
+        self._options += "".join(f" -c {setting}" for setting in settings)
 
     def _run(self, *args: str, timeout: float = 120) -> None:
         cmd = _as_postgres([str(self.bin / args[0]), *args[1:]])
@@ -95,6 +101,10 @@ class PrivatePostgres:
         except psycopg.Error:
             return False
 
+    def postmaster(self) -> int:
+        """The server's main process id (its backends are its children, in its group)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def create_database(self, name: str) -> str:
         """Create ``name``; return its URL."""
         with psycopg.connect(libpq(self.url()), autocommit=True) as conn:
@@ -110,8 +120,8 @@ class PrivatePostgres:
 class PrivateRedis:
     """A redis-server without persistence on a free loopback port."""
 
-    def __init__(self) -> None:
-        self.port = free_port()
+    def __init__(self, listen: Sequence[str] = LOOPBACK) -> None:
+        self.port, self.listen = free_port(), list(listen)
         self.base = Path(tempfile.mkdtemp(prefix="moderation-redis-"))
         self.proc: Proc | None = None
 
@@ -121,7 +131,7 @@ class PrivateRedis:
 
     def start(self) -> None:
         """Start the server; return once it answers PING."""
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        args = ["redis-server", "--port", str(self.port), "--bind", *self.listen]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.base)]
         self.proc = Proc("redis", args, os.environ, self.base / "redis.log", cwd=self.base)
         if not wait_until(self.up, 30):
@@ -149,9 +159,11 @@ class PrivateRedis:
 
 
 @contextlib.contextmanager
-def private_postgres(fast: bool = True) -> Iterator[PrivatePostgres]:
+def private_postgres(
+    fast: bool = True, listen: Sequence[str] = LOOPBACK, settings: Sequence[str] = ()
+) -> Iterator[PrivatePostgres]:
     """A started private PostgreSQL, destroyed afterwards (also on failure)."""
-    server = PrivatePostgres(fast)
+    server = PrivatePostgres(fast, listen, settings)
     try:
         server.init()
         server.start()
@@ -161,9 +173,9 @@ def private_postgres(fast: bool = True) -> Iterator[PrivatePostgres]:
 
 
 @contextlib.contextmanager
-def private_redis() -> Iterator[PrivateRedis]:
+def private_redis(listen: Sequence[str] = LOOPBACK) -> Iterator[PrivateRedis]:
     """A started private Redis, destroyed afterwards (also on failure)."""
-    server = PrivateRedis()
+    server = PrivateRedis(listen)
     try:
         server.start()
         yield server
