@@ -65,7 +65,7 @@ def send_steadily(
     return sent
 
 
-def latencies(app: object, sent: dict[str, float]) -> list[float]:
+def latencies(app: object, sent: dict[str, float], timeout: float = 180) -> list[float]:
     """Milliseconds from send to committed decision, waiting (bounded) for stragglers."""
     from sqlalchemy import select
 
@@ -85,6 +85,6 @@ def latencies(app: object, sent: dict[str, float]) -> list[float]:
         return len(rows) == len(sent)
 
     with app.app_context():  # type: ignore[attr-defined]
-        wait_until(all_decided, 180, every=0.5)
+        wait_until(all_decided, timeout, every=0.5)
         db.remove()
     return [(decided.timestamp() - sent[cid]) * 1000 for cid, decided in rows]

@@ -54,6 +54,7 @@ class ProcfileStack:
         self.base = f"http://127.0.0.1:{self.env['PORT']}"
         self.scoring: list[Proc] = []
         self.others: list[Proc] = []
+        self._started = 0  # scoring workers ever started: each has its own name and log
 
     def _celery(self, kind: str, n: int, prefix: Sequence[str], env: Mapping[str, str]) -> Proc:
         args = command(self.lines[kind], env)
@@ -65,9 +66,16 @@ class ProcfileStack:
 
     def add_scoring(self, prefix: Sequence[str] = (), env: Mapping[str, str] | None = None) -> Proc:
         """One more ``worker`` process, run after ``prefix`` (e.g. ip netns exec NS), once ready."""
-        proc = self._celery("worker", len(self.scoring) + 1, prefix, env or self.env)
+        self._started += 1
+        proc = self._celery("worker", self._started, prefix, env or self.env)
         self.scoring.append(proc)
         return proc
+
+    def stop_scoring(self) -> None:
+        """SIGKILL every scoring worker (between measurements: nothing is in flight)."""
+        for proc in self.scoring:
+            proc.kill()
+        self.scoring = []
 
     def start(self, scoring: int = 1) -> str:
         """web, ``scoring`` workers, callbacks, beat; return the web's base URL once all run."""

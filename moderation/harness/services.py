@@ -57,7 +57,7 @@ class PrivatePostgres:
         bindir = pg_bin()
         if bindir is None:
             raise RuntimeError(missing_tools() or "no PostgreSQL")
-        self.bin, self.port = bindir, free_port()
+        self.bin, self.port, self.listen = bindir, free_port(), list(listen)
         self.base = Path(tempfile.mkdtemp(prefix="moderation-pg-"))
         self.data, self.log = self.base / "data", self.base / "postgres.log"
         if os.geteuid() == 0:
@@ -75,6 +75,10 @@ class PrivatePostgres:
     def init(self) -> None:
         """Create the cluster."""
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+        # Clients on another listen address (a network namespace's veth): only its /24, trusted.
+        others = [a for a in self.listen if a not in LOOPBACK]
+        with (self.data / "pg_hba.conf").open("a") as hba:
+            hba.writelines(f"host all all {address}/24 trust\n" for address in others)
 
     def start(self) -> None:
         """Start the server; return once it accepts connections."""
@@ -133,6 +137,8 @@ class PrivateRedis:
         """Start the server; return once it answers PING."""
         args = ["redis-server", "--port", str(self.port), "--bind", *self.listen]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.base)]
+        if any(a not in LOOPBACK for a in self.listen):  # a veth address we were asked to serve
+            args += ["--protected-mode", "no"]
         self.proc = Proc("redis", args, os.environ, self.base / "redis.log", cwd=self.base)
         if not wait_until(self.up, 30):
             raise RuntimeError(f"private Redis did not start: {self.base / 'redis.log'}")
