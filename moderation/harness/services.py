@@ -98,12 +98,7 @@ class PrivatePostgres:
 
     def up(self) -> bool:
         """Whether the server answers a query."""
-        try:
-            with psycopg.connect(libpq(self.url()), connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
-            return True
-        except psycopg.Error:
-            return False
+        return _answers(libpq(self.url()))
 
     def postmaster(self) -> int:
         """The server's main process id (its backends are its children, in its group)."""
@@ -187,3 +182,67 @@ def private_redis(listen: Sequence[str] = LOOPBACK) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.destroy()
+
+
+class PrivatePgBouncer:
+    """PgBouncer in transaction pooling mode in front of ``server`` (trust auth, user postgres)."""
+
+    def __init__(self, server: PrivatePostgres, pool_size: int = 2) -> None:
+        self.server, self.port = server, free_port()
+        self.base = server.base / "pgbouncer"
+        self.base.mkdir()
+        (self.base / "users.txt").write_text('"postgres" ""\n')
+        settings = {
+            "listen_addr": "127.0.0.1",
+            "listen_port": self.port,
+            "auth_type": "trust",
+            "auth_file": self.base / "users.txt",
+            "pool_mode": "transaction",
+            "default_pool_size": pool_size,
+            "unix_socket_dir": "",
+            "logfile": self.base / "pgbouncer.log",
+        }
+        (self.base / "pgbouncer.ini").write_text(
+            f"[databases]\n* = host=127.0.0.1 port={server.port}\n[pgbouncer]\n"
+            + "".join(f"{key} = {value}\n" for key, value in settings.items())
+        )
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "postgres", "postgres")
+        self.proc: Proc | None = None
+
+    def url(self, database: str = "postgres") -> str:
+        """A SQLAlchemy URL for ``database`` through the pooler."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        """Start the pooler; return once it answers a query."""
+        args = _as_postgres([str(shutil.which("pgbouncer")), str(self.base / "pgbouncer.ini")])
+        self.proc = Proc("pgbouncer", args, os.environ, self.base / "stdout.log", cwd=self.base)
+        if not wait_until(lambda: _answers(libpq(self.url())), 30, every=0.2):
+            raise RuntimeError(f"private PgBouncer did not start: {self.base}")
+
+    def destroy(self) -> None:
+        """Kill the pooler."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc = None
+
+
+def _answers(dsn: str) -> bool:
+    try:
+        with psycopg.connect(dsn, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+@contextlib.contextmanager
+def private_pgbouncer(server: PrivatePostgres, pool_size: int = 2) -> Iterator[PrivatePgBouncer]:
+    """A started PgBouncer (transaction pooling) in front of ``server``, killed afterwards."""
+    pooler = PrivatePgBouncer(server, pool_size)
+    try:
+        pooler.start()
+        yield pooler
+    finally:
+        pooler.destroy()
