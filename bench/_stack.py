@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from moderation.harness import database
-from moderation.harness.procs import ROOT, Proc
+from moderation.harness.procs import ROOT, Proc, wait_until
 from moderation.harness.receiver import Receiver
-from moderation.harness.services import private_postgres, private_redis
+from moderation.harness.services import LOOPBACK, private_postgres, private_redis
 from moderation.harness.stack import running, start_web, start_worker
 
 DEVNULL = Path(os.devnull)
+BENCH = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -29,24 +30,32 @@ class Services:
 
     database_url: str
     redis_url: str
+    # A private server's main process, by name ("postgres", "redis"): its CPU is ours to count.
+    servers: dict[str, int] = field(default_factory=dict)
 
 
 @contextmanager
-def services() -> Iterator[Services]:
-    """The given database and Redis database (reset), or private servers if none is given."""
+def services(listen: Sequence[str] = LOOPBACK, settings: Sequence[str] = ()) -> Iterator[Services]:
+    """The given database and Redis database (reset), or private servers if none is given.
+
+    ``listen`` and ``settings`` (PostgreSQL ``name=value``) apply to private servers only.
+    """
     with ExitStack() as stack:
-        url = os.environ.get("BENCH_DATABASE_URL")
+        url, servers = os.environ.get("BENCH_DATABASE_URL"), {}
         if url:
             database.reset_database(url)
         else:
             # Durable settings: the figures should be those of a real server.
-            url = stack.enter_context(private_postgres(fast=False)).create_database("bench")
+            pg = stack.enter_context(private_postgres(False, listen, settings))
+            url, servers["postgres"] = pg.create_database("bench"), pg.postmaster()
         broker = os.environ.get("BENCH_REDIS_URL")
         if broker:
             database.flush_redis(broker)
         else:
-            broker = stack.enter_context(private_redis()).url()
-        yield Services(url, broker)
+            redis_server = stack.enter_context(private_redis(listen))
+            broker = redis_server.url()
+            servers["redis"] = redis_server.proc.pid if redis_server.proc else 0
+        yield Services(url, broker, servers)
 
 
 def flush_redis(env: dict[str, str]) -> None:
@@ -76,6 +85,30 @@ def receiver() -> Iterator[str]:
     """A callback receiver on loopback that accepts everything; yields its URL."""
     with Receiver(check=False) as server:
         yield server.url
+
+
+def noop_rate(env: dict[str, str], tasks: int) -> float:
+    """No-op Celery tasks per second on ``env``'s broker, first to last completion."""
+    import redis
+
+    os.environ["CELERY_BROKER_URL"] = env["CELERY_BROKER_URL"]
+    sys.path.insert(0, str(BENCH))
+    from baseline_worker import noop
+
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    # Only the baseline's keys: a running stack's queues live in the same database.
+    client.delete("bench:first", "bench:last", "bench:done")
+    for _ in range(tasks):
+        noop.apply_async(queue="baseline")
+    with worker(
+        {**env, "PYTHONPATH": f"{env['PYTHONPATH']}:{BENCH}"},
+        app="baseline_worker",
+        queues="baseline",
+    ):
+        if not wait_until(lambda: int(client.get("bench:done") or 0) >= tasks, 600, every=0.05):
+            raise SystemExit("timed out waiting for the no-op worker")
+    first, last = float(client.get("bench:first") or 0), float(client.get("bench:last") or 0)
+    return (tasks - 1) / (last - first)
 
 
 def machine() -> str:

@@ -51,6 +51,8 @@ class Config:
         self.DATABASE_URL = _str("DATABASE_URL", "sqlite:///var/moderation.sqlite")
         self.CELERY_BROKER_URL = _str("CELERY_BROKER_URL", "sqla+sqlite:///var/broker.sqlite")
         self.REDIS_URL = _str("REDIS_URL", "")
+        # Off behind a transaction-pooling PgBouncer older than 1.21 (it cannot track them).
+        self.DATABASE_PREPARED_STATEMENTS = _bool("MODERATION_DATABASE_PREPARED_STATEMENTS", True)
         # Where house rules and classifier models live.
         self.RULES_DIR = _path("MODERATION_RULES_DIR", "rules")
         self.RULES_RELOAD_SECONDS = _float("MODERATION_RULES_RELOAD_SECONDS", 2.0)

@@ -69,16 +69,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with settings suited to the backend."""
+def make_engine(url: str, prepared: bool = True) -> Engine:
+    """Create an engine with settings suited to the backend (``prepared``: psycopg's own)."""
     # hide_parameters: a database error logged with its traceback must not carry the
     # statement's values (comment text, names, e-mail and IP addresses) into the logs.
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # psycopg prepares a statement on the server after 5 uses on a connection; through a
+    # transaction pooler the next transaction may run on another server connection.
+    args = {} if prepared else {"prepare_threshold": None}
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        hide_parameters=True,
+        connect_args=args,
     )
 
 
@@ -87,7 +95,8 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Create the app's engine and close each context's session at its end."""
-        engine = make_engine(app.config["DATABASE_URL"])
+        prepared = app.config.get("DATABASE_PREPARED_STATEMENTS", True)
+        engine = make_engine(app.config["DATABASE_URL"], prepared)
         app.extensions["db"] = (engine, sessionmaker(bind=engine, expire_on_commit=False))
         app.teardown_appcontext(lambda _exc: self.remove())
 

@@ -114,6 +114,18 @@ def group_alive(pgid: int) -> bool:
     return False
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by group ``pgid``, its leader's children and those it reaped."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        fields = _stat(entry)
+        # The leader's children too: PostgreSQL puts each backend in a group of its own.
+        if fields and pgid in (int(fields[1]), int(fields[2])):
+            # utime, stime; the leader also counts its reaped children (cutime, cstime).
+            ticks += sum(int(f) for f in fields[11 : 15 if int(entry.name) == pgid else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     """Direct children of ``pid`` (from /proc)."""
     return [int(e.name) for e in Path("/proc").iterdir() if (f := _stat(e)) and int(f[1]) == pid]

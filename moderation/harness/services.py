@@ -8,7 +8,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import psycopg
@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from moderation.harness.procs import Proc, free_port, wait_until
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+# Where private servers listen; a benchmark with network namespaces adds its veth addresses.
+LOOPBACK = ("127.0.0.1",)
 
 
 def pg_bin() -> Path | None:
@@ -49,18 +51,22 @@ def _as_postgres(args: list[str]) -> list[str]:
 class PrivatePostgres:
     """A throw-away PostgreSQL cluster on a free loopback port (trust auth, user postgres)."""
 
-    def __init__(self, fast: bool = True) -> None:
+    def __init__(
+        self, fast: bool = True, listen: Sequence[str] = LOOPBACK, settings: Sequence[str] = ()
+    ) -> None:
         bindir = pg_bin()
         if bindir is None:
             raise RuntimeError(missing_tools() or "no PostgreSQL")
-        self.bin, self.port = bindir, free_port()
+        self.bin, self.port, self.listen = bindir, free_port(), list(listen)
         self.base = Path(tempfile.mkdtemp(prefix="moderation-pg-"))
         self.data, self.log = self.base / "data", self.base / "postgres.log"
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
-        self._options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base}"
+        self._options = f"-p {self.port} -c listen_addresses={','.join(listen)} -k {self.base}"
         if fast:  # durability is not what the tests are about
             self._options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        # e.g. "shared_preload_libraries=pg_stat_statements" for a benchmark that counts statements
+        self._options += "".join(f" -c {setting}" for setting in settings)
 
     def _run(self, *args: str, timeout: float = 120) -> None:
         cmd = _as_postgres([str(self.bin / args[0]), *args[1:]])
@@ -69,6 +75,10 @@ class PrivatePostgres:
     def init(self) -> None:
         """Create the cluster."""
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+        # Clients on another listen address (a network namespace's veth): only its /24, trusted.
+        others = [a for a in self.listen if a not in LOOPBACK]
+        with (self.data / "pg_hba.conf").open("a") as hba:
+            hba.writelines(f"host all all {address}/24 trust\n" for address in others)
 
     def start(self) -> None:
         """Start the server; return once it accepts connections."""
@@ -88,12 +98,11 @@ class PrivatePostgres:
 
     def up(self) -> bool:
         """Whether the server answers a query."""
-        try:
-            with psycopg.connect(libpq(self.url()), connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
-            return True
-        except psycopg.Error:
-            return False
+        return _answers(libpq(self.url()))
+
+    def postmaster(self) -> int:
+        """The server's main process id (its backends are its children, in its group)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def create_database(self, name: str) -> str:
         """Create ``name``; return its URL."""
@@ -110,8 +119,8 @@ class PrivatePostgres:
 class PrivateRedis:
     """A redis-server without persistence on a free loopback port."""
 
-    def __init__(self) -> None:
-        self.port = free_port()
+    def __init__(self, listen: Sequence[str] = LOOPBACK) -> None:
+        self.port, self.listen = free_port(), list(listen)
         self.base = Path(tempfile.mkdtemp(prefix="moderation-redis-"))
         self.proc: Proc | None = None
 
@@ -121,8 +130,10 @@ class PrivateRedis:
 
     def start(self) -> None:
         """Start the server; return once it answers PING."""
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        args = ["redis-server", "--port", str(self.port), "--bind", *self.listen]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.base)]
+        if any(a not in LOOPBACK for a in self.listen):  # a veth address we were asked to serve
+            args += ["--protected-mode", "no"]
         self.proc = Proc("redis", args, os.environ, self.base / "redis.log", cwd=self.base)
         if not wait_until(self.up, 30):
             raise RuntimeError(f"private Redis did not start: {self.base / 'redis.log'}")
@@ -149,9 +160,11 @@ class PrivateRedis:
 
 
 @contextlib.contextmanager
-def private_postgres(fast: bool = True) -> Iterator[PrivatePostgres]:
+def private_postgres(
+    fast: bool = True, listen: Sequence[str] = LOOPBACK, settings: Sequence[str] = ()
+) -> Iterator[PrivatePostgres]:
     """A started private PostgreSQL, destroyed afterwards (also on failure)."""
-    server = PrivatePostgres(fast)
+    server = PrivatePostgres(fast, listen, settings)
     try:
         server.init()
         server.start()
@@ -161,11 +174,75 @@ def private_postgres(fast: bool = True) -> Iterator[PrivatePostgres]:
 
 
 @contextlib.contextmanager
-def private_redis() -> Iterator[PrivateRedis]:
+def private_redis(listen: Sequence[str] = LOOPBACK) -> Iterator[PrivateRedis]:
     """A started private Redis, destroyed afterwards (also on failure)."""
-    server = PrivateRedis()
+    server = PrivateRedis(listen)
     try:
         server.start()
         yield server
     finally:
         server.destroy()
+
+
+class PrivatePgBouncer:
+    """PgBouncer in transaction pooling mode in front of ``server`` (trust auth, user postgres)."""
+
+    def __init__(self, server: PrivatePostgres, pool_size: int = 2) -> None:
+        self.server, self.port = server, free_port()
+        self.base = server.base / "pgbouncer"
+        self.base.mkdir()
+        (self.base / "users.txt").write_text('"postgres" ""\n')
+        settings = {
+            "listen_addr": "127.0.0.1",
+            "listen_port": self.port,
+            "auth_type": "trust",
+            "auth_file": self.base / "users.txt",
+            "pool_mode": "transaction",
+            "default_pool_size": pool_size,
+            "unix_socket_dir": "",
+            "logfile": self.base / "pgbouncer.log",
+        }
+        (self.base / "pgbouncer.ini").write_text(
+            f"[databases]\n* = host=127.0.0.1 port={server.port}\n[pgbouncer]\n"
+            + "".join(f"{key} = {value}\n" for key, value in settings.items())
+        )
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "postgres", "postgres")
+        self.proc: Proc | None = None
+
+    def url(self, database: str = "postgres") -> str:
+        """A SQLAlchemy URL for ``database`` through the pooler."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        """Start the pooler; return once it answers a query."""
+        args = _as_postgres([str(shutil.which("pgbouncer")), str(self.base / "pgbouncer.ini")])
+        self.proc = Proc("pgbouncer", args, os.environ, self.base / "stdout.log", cwd=self.base)
+        if not wait_until(lambda: _answers(libpq(self.url())), 30, every=0.2):
+            raise RuntimeError(f"private PgBouncer did not start: {self.base}")
+
+    def destroy(self) -> None:
+        """Kill the pooler."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc = None
+
+
+def _answers(dsn: str) -> bool:
+    try:
+        with psycopg.connect(dsn, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+@contextlib.contextmanager
+def private_pgbouncer(server: PrivatePostgres, pool_size: int = 2) -> Iterator[PrivatePgBouncer]:
+    """A started PgBouncer (transaction pooling) in front of ``server``, killed afterwards."""
+    pooler = PrivatePgBouncer(server, pool_size)
+    try:
+        pooler.start()
+        yield pooler
+    finally:
+        pooler.destroy()

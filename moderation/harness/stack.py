@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,10 +48,23 @@ def start_web(
     args = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", *extra, app]
     proc = Proc("gunicorn", args, env, log, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
-    if not wait_until(lambda: web_up(base) or not proc.alive(), 60, every=0.2) or not proc.alive():
+    return await_start(proc, lambda: web_up(base), "gunicorn", every=0.2), base
+
+
+def await_start(
+    proc: Proc, ready: Callable[[], bool], what: str, timeout: float = 60, every: float = 0.1
+) -> Proc:
+    """``proc`` once ``ready()``; killed, with a StartError ending in its log, if it dies first."""
+    if not wait_until(lambda: ready() or not proc.alive(), timeout, every) or not proc.alive():
         proc.kill()
-        raise StartError("gunicorn did not start:\n" + tail(log))
-    return proc, base
+        log = tail(proc.log_path) if proc.log_path else ""
+        raise StartError(f"{what} did not start:\n{log}")
+    return proc
+
+
+def pool_ready(proc: Proc, concurrency: int) -> Callable[[], bool]:
+    """Whether a Celery worker's pool processes exist."""
+    return lambda: len(children(proc.pid)) >= concurrency
 
 
 def start_worker(
@@ -70,14 +83,7 @@ def start_worker(
     args += ["--without-gossip", "--without-mingle", "-n", name or f"w{uuid.uuid4().hex[:6]}@%h"]
     args += ["-Q", queues] if queues else []
     proc = Proc(log.stem, args, env, log)
-
-    def ready() -> bool:
-        return len(children(proc.pid)) >= concurrency or not proc.alive()
-
-    if wait and (not wait_until(ready, 60, every=0.1) or not proc.alive()):
-        proc.kill()
-        raise StartError("Celery worker did not start:\n" + tail(log))
-    return proc
+    return await_start(proc, pool_ready(proc, concurrency), "Celery worker") if wait else proc
 
 
 def start_beat(
@@ -86,14 +92,12 @@ def start_beat(
     """Celery beat keeping its schedule in ``schedule``; with ``wait``, once it has opened it."""
     args = celery_args("beat", "--schedule", str(schedule), loglevel=level)
     proc = Proc("beat", args, env, log)
+    return await_start(proc, schedule_opened(schedule), "Celery beat") if wait else proc
 
-    def ready() -> bool:
-        return any(schedule.parent.glob(schedule.name + "*")) or not proc.alive()
 
-    if wait and (not wait_until(ready, 60, every=0.1) or not proc.alive()):
-        proc.kill()
-        raise StartError("Celery beat did not start:\n" + tail(log))
-    return proc
+def schedule_opened(schedule: Path) -> Callable[[], bool]:
+    """Whether Celery beat has opened its schedule file."""
+    return lambda: any(schedule.parent.glob(schedule.name + "*"))
 
 
 @contextmanager
