@@ -93,8 +93,8 @@ def _after(
     session: Session, query: Any, cursor: tuple[int, dt.datetime, int], wanted: int
 ) -> list[ReviewItem]:
     # Two index ranges instead of one OR: "(priority < p) OR (priority = p AND ...)" is a
-    # filter over every item before the cursor (page 100: 4,951 rows, 12 ms; page 1,000:
-    # ten times that). The rest of the cursor's priority, then the lower ones if needed.
+    # filter over every item before the cursor (page 100: 4,951 rows, 12 ms, and growing
+    # with depth). The rest of the cursor's priority, then the lower ones if needed.
     priority, created_at, item_id = cursor
     age = tuple_(ReviewItem.created_at, ReviewItem.id) > (created_at, item_id)
     same = query.where(ReviewItem.priority == priority, age).order_by(*_ORDER["oldest"])
