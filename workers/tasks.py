@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from celery import shared_task
+from flask import current_app
 
 import moderation.jobs as jobs
 from moderation.callbacks.service import claim_delivery, send_delivery
 from moderation.extensions import db
-from moderation.scoring.pipeline import decide_comment
+from moderation.scoring.pipeline import decide_ready
 from moderation.scoring.sweeper import sweep as sweep_service
 
 
 @shared_task(name=jobs.SCORE)
 def score_comment(comment_id: int, revision: int) -> None:
-    """Score and decide one comment revision (a no-op if it moved on)."""
-    decide_comment(db.session, comment_id=comment_id, revision=revision)
+    """Score and decide a revision (if still pending) and other ready ones, in one commit."""
+    extra = max(0, current_app.config["SCORING_BATCH"] - 1)
+    decide_ready(db.session, comment_id=comment_id, revision=revision, extra=extra)
 
 
 @shared_task(name=jobs.DELIVER)

@@ -7,6 +7,7 @@ only flush: the caller's unit of work (a request or a task) commits them togethe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from moderation.authors.service import move_status
+from moderation.authors.service import move_status, move_statuses
 from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
@@ -111,7 +112,73 @@ def record_decision(
     first: bool,
 ) -> Decision:
     """Everything a decision implies once its compare-and-set has won (``first``: nothing open)."""
-    status = comment.status
+    move_status(session, author_id=comment.author_id, old=previous_status, new=comment.status)
+    decision = _new_decision(comment, revision, record)
+    _flush_decisions(session, [decision])
+    _effects(session, Won(Verdict(comment, revision, record), first), decision)
+    return decision
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An automatic decision to write: ``notices`` False when none can be waiting."""
+
+    comment: Comment
+    revision: int
+    record: dict[str, Any]
+    priority: int = 0
+    language: str | None = None
+    notices: bool = True
+    source: str | None = None  # the author's login source, when already loaded
+
+
+@dataclass(frozen=True)
+class Won:
+    """A verdict whose compare-and-set won (``first``: nothing was open or unsent)."""
+
+    verdict: Verdict
+    first: bool
+
+
+def apply_decisions(session: Session, verdicts: list[Verdict]) -> list[Decision]:
+    """Decide many pending revisions with a few statements; those moved on meanwhile are skipped.
+
+    Each compare-and-set is its own UPDATE (the guard), then one UPDATE per author's
+    counters, one INSERT of every decision, and at flush one INSERT per kind of side
+    effect (events, callbacks): a batch costs about as many round trips as one comment.
+    """
+    won = []
+    for verdict in verdicts:
+        first = verdict.comment.queue is None
+        try:
+            set_status(
+                session,
+                comment=verdict.comment,
+                revision=verdict.revision,
+                expected_status="pending",
+                values=_values(
+                    STATUS_FOR_ACTION[verdict.record["action"]],
+                    "pending" if verdict.record["action"] == "review" else None,
+                    verdict.priority,
+                    verdict.language,
+                ),
+            )
+        except Stale:
+            continue  # decided by someone else first (SQLite: nothing locks it)
+        won.append(Won(verdict, first))
+    moves = [(w.verdict.comment.author_id, "pending", w.verdict.comment.status) for w in won]
+    move_statuses(session, moves)
+    decisions = [
+        _new_decision(w.verdict.comment, w.verdict.revision, w.verdict.record) for w in won
+    ]
+    _flush_decisions(session, decisions)
+    for item, decision in zip(won, decisions, strict=True):
+        _effects(session, item, decision)
+    return decisions
+
+
+def _effects(session: Session, won: Won, decision: Decision) -> None:
+    comment, record = won.verdict.comment, won.verdict.record
     if comment.queue:
         reasons = [record.get("reason") or "review", *record.get("labels", [])]
         open_item(
@@ -120,12 +187,11 @@ def record_decision(
             queue=comment.queue,
             priority=comment.priority,
             reasons=reasons,
-            replace=not first,
+            replace=not won.first,
+            source=won.verdict.source,
         )
-    elif not first:
+    elif not won.first:
         withdraw_items(session, comment_id=comment.id)
-    decision = _add_decision(session, comment, revision, status, record)
-    move_status(session, author_id=comment.author_id, old=previous_status, new=status)
     record_event(
         session,
         comment,
@@ -133,25 +199,24 @@ def record_decision(
         actor=record["decided_by"],
         reason=record.get("reason"),
         action=record["action"],
-        status=status,
+        status=comment.status,
         ruleset_version=record.get("ruleset_version"),
         model_version=record.get("model_version"),
         note=record.get("note"),
     )
     extra = decision_statement(session, comment=comment, decision=decision)
-    enqueue_delivery(session, comment=comment, decision=decision, supersede=not first, extra=extra)
-    notify_notifiers(session, comment=comment, decision=decision)
-    return decision
+    supersede = not won.first
+    enqueue_delivery(session, comment=comment, decision=decision, supersede=supersede, extra=extra)
+    if won.verdict.notices:
+        notify_notifiers(session, comment=comment, decision=decision)
 
 
-def _add_decision(
-    session: Session, comment: Comment, revision: int, status: str, record: dict[str, Any]
-) -> Decision:
-    decision = Decision(
+def _new_decision(comment: Comment, revision: int, record: dict[str, Any]) -> Decision:
+    return Decision(
         comment_id=comment.id,
         revision=revision,
         action=record["action"],
-        status=status,
+        status=comment.status,
         decided_by=record["decided_by"],
         reason=record.get("reason"),
         record=record,
@@ -159,10 +224,12 @@ def _add_decision(
         model_version=record.get("model_version"),
         decided_at=utcnow(),
     )
-    session.add(decision)
+
+
+def _flush_decisions(session: Session, decisions: list[Decision]) -> None:
+    session.add_all(decisions)
     try:
         session.flush()
     except IntegrityError as exc:
-        # The unique index: another worker wrote the automatic decision for this revision.
-        raise Stale(f"Revision {revision} of {comment.external_id!r} is decided already.") from exc
-    return decision
+        # The unique index: another worker wrote the automatic decision for a revision.
+        raise Stale("A revision is decided already.") from exc
