@@ -88,11 +88,10 @@ def account_age_days(author: Author) -> float:
     return max(0.0, (utcnow() - since).total_seconds() / 86400)
 
 
-def in_force() -> ColumnElement[bool]:
-    """SQL condition of a sanction in force now: not revoked, not expired."""
-    return and_(
-        Sanction.revoked_at.is_(None), or_(Sanction.until.is_(None), Sanction.until > utcnow())
-    )
+def in_force(now: Any = None) -> ColumnElement[bool]:
+    """SQL condition of a sanction in force ``now`` (a time or a bound parameter; default now)."""
+    now = utcnow() if now is None else now
+    return and_(Sanction.revoked_at.is_(None), or_(Sanction.until.is_(None), Sanction.until > now))
 
 
 def active_sanctions(session: Session, author_id: int) -> tuple[str, ...]:

@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from moderation.comments.models import Comment
-from moderation.db import utcnow
+from moderation.db import UTCDateTime, utcnow
 from moderation.flags.models import Flag
 from moderation.flags.service import LOW_STANDING_CAP
 from moderation.scoring.contracts import HistoryNeed, HistorySnapshot
@@ -28,19 +28,30 @@ def fetch_history(
     needs = sorted_needs(needs)
     if not needs:
         return HistorySnapshot()
-    row = session.execute(select(*history_columns(comment, needs))).one()
+    statement = select(*history_columns(comment, needs))
+    row = session.execute(statement, history_params(needs)).one()
     return snapshot(needs, row)
 
 
 def history_columns(target: Any, needs: Iterable[HistoryNeed]) -> list[ColumnElement[Any]]:
-    """One scalar subquery per look-up, in ``sorted_needs`` order.
+    """One scalar subquery per look-up, in ``sorted_needs`` order; run with ``history_params``.
 
     ``target`` is a loaded comment (its values are bound) or the ``Comment`` entity
     itself: the subqueries then correlate with the comments row of the enclosing query,
-    so the scoring pipeline reads a batch's history in the statement that loads it.
+    so the scoring pipeline reads a batch's history in the statement that loads it. The
+    windows' start times are parameters, so the statement can be built once and kept.
     """
+    return [_lookup(target, need, index) for index, need in enumerate(sorted_needs(needs))]
+
+
+def history_params(needs: Iterable[HistoryNeed]) -> dict[str, dt.datetime]:
+    """The start of each look-up's window, from now, for ``history_columns``."""
     now = utcnow()
-    return [_lookup(target, need, now) for need in sorted_needs(needs)]
+    return {
+        f"since_{index}": now - dt.timedelta(seconds=need[1])
+        for index, need in enumerate(sorted_needs(needs))
+        if not isinstance(need, str)
+    }
 
 
 def sorted_needs(needs: Iterable[HistoryNeed]) -> list[HistoryNeed]:
@@ -57,11 +68,11 @@ def snapshot(needs: Iterable[HistoryNeed], values: Iterable[Any]) -> HistorySnap
     return HistorySnapshot(counts)
 
 
-def _lookup(target: Any, need: HistoryNeed, now: dt.datetime) -> ColumnElement[Any]:
+def _lookup(target: Any, need: HistoryNeed, index: int) -> ColumnElement[Any]:
     if isinstance(need, str):  # "flags", the only look-up without a window
         return _flags_weight(target.id)
-    kind, seconds = need
-    since = now - dt.timedelta(seconds=seconds)
+    kind = need[0]
+    since = bindparam(f"since_{index}", type_=UTCDateTime)
     other = aliased(Comment)
     if kind == "same_body_within":
         # Other comments on the site with the same body (the body_hash index).

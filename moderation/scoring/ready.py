@@ -10,19 +10,21 @@ the compare-and-set that follows cannot lose (it is still the guard on SQLite).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
 from moderation.authors.service import facts_of, in_force
 from moderation.comments.models import Comment, CommentRevision
+from moderation.db import UTCDateTime, utcnow
 from moderation.flags.models import Flag
 from moderation.scoring.contracts import CommentFacts, HistoryNeed, HistorySnapshot
-from moderation.scoring.history import history_columns, snapshot
+from moderation.scoring.history import history_columns, history_params, snapshot
 
 
 @dataclass(frozen=True)
@@ -61,24 +63,34 @@ def claim_ready(
 ) -> list[Ready]:
     """The task's revision if still pending, then up to ``extra`` other pending ones."""
     needs = frozenset(needs)
-    own = _query(needs).where(Comment.id == comment_id, Comment.revision == revision)
-    rows = list(session.execute(own.with_for_update(of=Comment)))
+    own, others = _statements(needs)
+    params = {**history_params(needs), "now": utcnow()}
+    rows = list(session.execute(own, {**params, "own": comment_id, "revision": revision}))
     if extra > 0:
-        others = (
-            _query(needs)
-            .where(Comment.id != comment_id)
-            .order_by(Comment.id)
-            .limit(extra)
-            .with_for_update(of=Comment, skip_locked=True)
-        )
-        rows += session.execute(others)
+        rows += session.execute(others, {**params, "own": comment_id, "extra": extra})
     return [_ready(row, needs) for row in rows]
+
+
+@functools.lru_cache(maxsize=32)
+def _statements(needs: frozenset[HistoryNeed]) -> tuple[Select[Any], Select[Any]]:
+    """The claims of the task's own revision and of others, built once per ruleset's needs."""
+    query = _query(needs)
+    own = query.where(Comment.id == bindparam("own"), Comment.revision == bindparam("revision"))
+    others = (
+        query.where(Comment.id != bindparam("own"))
+        .order_by(Comment.id)
+        .limit(bindparam("extra", type_=Integer))
+        .with_for_update(of=Comment, skip_locked=True)
+    )
+    return own.with_for_update(of=Comment), others
 
 
 def _query(needs: frozenset[HistoryNeed]) -> Select[Any]:
     sanctions = (
         select(func.aggregate_strings(Sanction.kind, ","))
-        .where(Sanction.author_id == Comment.author_id, in_force())
+        .where(
+            Sanction.author_id == Comment.author_id, in_force(bindparam("now", type_=UTCDateTime))
+        )
         .scalar_subquery()
     )
     notices = exists().where(
