@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,6 +26,7 @@ from moderation.exceptions import Stale
 from moderation.queue.items import open_item, withdraw_items
 
 STATUS_FOR_ACTION = {"approve": "approved", "reject": "rejected", "review": "queued"}
+_SET_KEYS = ("status", "queue", "priority", "decided_at", "updated_at", "language")
 
 
 def apply_decision(
@@ -143,29 +144,11 @@ class Won:
 def apply_decisions(session: Session, verdicts: list[Verdict]) -> list[Decision]:
     """Decide many pending revisions with a few statements; those moved on meanwhile are skipped.
 
-    Each compare-and-set is its own UPDATE (the guard), then one UPDATE per author's
-    counters, one INSERT of every decision, and at flush one INSERT per kind of side
+    The compare-and-sets (one executemany on PostgreSQL), the authors' counters (one
+    executemany), one INSERT of every decision, and at flush one INSERT per kind of side
     effect (events, callbacks): a batch costs about as many round trips as one comment.
     """
-    won = []
-    for verdict in verdicts:
-        first = verdict.comment.queue is None
-        try:
-            set_status(
-                session,
-                comment=verdict.comment,
-                revision=verdict.revision,
-                expected_status="pending",
-                values=_values(
-                    STATUS_FOR_ACTION[verdict.record["action"]],
-                    "pending" if verdict.record["action"] == "review" else None,
-                    verdict.priority,
-                    verdict.language,
-                ),
-            )
-        except Stale:
-            continue  # decided by someone else first (SQLite: nothing locks it)
-        won.append(Won(verdict, first))
+    won = _set_all(session, verdicts)
     moves = [(w.verdict.comment.author_id, "pending", w.verdict.comment.status) for w in won]
     move_statuses(session, moves)
     decisions = [
@@ -175,6 +158,57 @@ def apply_decisions(session: Session, verdicts: list[Verdict]) -> list[Decision]
     for item, decision in zip(won, decisions, strict=True):
         _effects(session, item, decision)
     return decisions
+
+
+def _set_all(session: Session, verdicts: list[Verdict]) -> list[Won]:
+    """The compare-and-sets of a batch; the verdicts that won."""
+    values = [_verdict_values(v) for v in verdicts]
+    won = [Won(v, first=v.comment.queue is None) for v in verdicts]
+    if len(verdicts) > 1 and session.get_bind().dialect.name == "postgresql":
+        # The claim holds every row's lock (FOR UPDATE): none can have moved on.
+        params = [
+            {"cid": v.comment.id, "rev": v.revision, **{f"new_{k}": d[k] for k in _SET_KEYS}}
+            for v, d in zip(verdicts, values, strict=True)
+        ]
+        moved = session.execute(_SET_ALL, params)
+        if moved.rowcount != len(verdicts):  # type: ignore[attr-defined]
+            raise Stale("A claimed revision moved on; the batch is retried.")
+        for verdict, done in zip(verdicts, values, strict=True):
+            for key, value in done.items():
+                set_committed_value(verdict.comment, key, value)
+        return won
+    decided = []
+    for item, done in zip(won, values, strict=True):
+        comment, revision = item.verdict.comment, item.verdict.revision
+        try:
+            set_status(
+                session, comment=comment, revision=revision, expected_status="pending", values=done
+            )
+        except Stale:
+            continue  # decided by someone else first (SQLite: nothing locks it)
+        decided.append(item)
+    return decided
+
+
+def _verdict_values(verdict: Verdict) -> dict[str, Any]:
+    action = verdict.record["action"]
+    queue = "pending" if action == "review" else None
+    values = _values(STATUS_FOR_ACTION[action], queue, verdict.priority, verdict.language)
+    values.setdefault("language", verdict.comment.language)  # the same keys for every row
+    return values
+
+
+_COMMENTS = Comment.__table__
+assert isinstance(_COMMENTS, Table)
+_SET_ALL = (
+    update(_COMMENTS)
+    .where(
+        _COMMENTS.c.id == bindparam("cid"),
+        _COMMENTS.c.revision == bindparam("rev"),
+        _COMMENTS.c.status == "pending",
+    )
+    .values({key: bindparam(f"new_{key}") for key in _SET_KEYS})
+)
 
 
 def _effects(session: Session, won: Won, decision: Decision) -> None:
