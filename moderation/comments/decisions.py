@@ -147,6 +147,8 @@ def apply_decisions(session: Session, verdicts: list[Verdict]) -> list[Decision]
     The compare-and-sets (one executemany on PostgreSQL), the authors' counters (one
     executemany), one INSERT of every decision, and at flush one INSERT per kind of side
     effect (events, callbacks): a batch costs about as many round trips as one comment.
+    The verdicts come from ``scoring.ready.claim_ready``, whose row locks (PostgreSQL)
+    the batched compare-and-set relies on.
     """
     won = _set_all(session, verdicts)
     moves = [(w.verdict.comment.author_id, "pending", w.verdict.comment.status) for w in won]
