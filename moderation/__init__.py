@@ -36,6 +36,7 @@ def register_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Process resources, built once: database, Redis, limits, Celery, jobs, model, rules."""
+    from moderation.callbacks.http import init_http
     from moderation.classifier.service import init_models
     from moderation.extensions import celery_init_app, db, init_redis
     from moderation.jobs import init_jobs
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     init_limits(app)
     celery_init_app(app)
     init_jobs(app)
+    init_http(app)
     models = init_models(app)
     init_rules(app, thresholds_provider=models.named_thresholds)
 

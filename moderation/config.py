@@ -69,6 +69,9 @@ class Config:
         self.MAX_TEXT_CHARS = _int("MODERATION_MAX_TEXT_CHARS", 10_000)
         # Where background work runs (moderation/jobs.py): "celery", or "inline" in this process.
         self.SCORING = _str("MODERATION_SCORING", "celery")
+        # A scoring task decides its revision and up to this many minus one other ready
+        # ones in the same transaction: one commit for many decisions (1: one each).
+        self.SCORING_BATCH = _int("MODERATION_SCORING_BATCH", 16)
         self.SWEEP_AFTER_SECONDS = _int("MODERATION_SWEEP_AFTER_SECONDS", 120)
         self.SWEEP_INTERVAL_SECONDS = _float("MODERATION_SWEEP_INTERVAL_SECONDS", 30.0)
         # Callbacks to the site.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
@@ -37,7 +38,18 @@ def upsert_author(session: Session, *, site_id: int, data: dict[str, Any]) -> Au
     return author
 
 
-_COUNTERS = {"approved": Author.approved_count, "rejected": Author.rejected_count}
+_COUNTERS = {"approved": 0, "rejected": 1}
+_AUTHORS = Author.__table__
+assert isinstance(_AUTHORS, Table)
+# Core, not ORM: one statement for every author of a batch (an executemany).
+_MOVE = (
+    update(_AUTHORS)
+    .where(_AUTHORS.c.id == bindparam("author"))
+    .values(
+        approved_count=_AUTHORS.c.approved_count + bindparam("approved"),
+        rejected_count=_AUTHORS.c.rejected_count + bindparam("rejected"),
+    )
+)
 
 
 def move_status(session: Session, *, author_id: int, old: str | None, new: str) -> None:
@@ -46,18 +58,28 @@ def move_status(session: Session, *, author_id: int, old: str | None, new: str) 
     One atomic ``UPDATE … SET n = n + 1``: concurrent decisions on the same
     author's comments never lose a count (a read-modify-write would).
     """
-    steps: dict[Any, Any] = {}
-    for status, step in ((old, -1), (new, 1)):
-        column = _COUNTERS.get(status or "")
-        if column is not None and old != new:
-            steps[column.key] = column + step
-    if steps:
-        session.execute(
-            update(Author)
-            .where(Author.id == author_id)
-            .values(**steps)
-            .execution_options(synchronize_session=False)
-        )
+    move_statuses(session, [(author_id, old, new)])
+
+
+def move_statuses(session: Session, moves: Sequence[tuple[int, str | None, str]]) -> None:
+    """``move_status`` for many comments: one executemany of the net steps, in author order.
+
+    In id order, so that two workers deciding overlapping batches take the authors'
+    row locks in the same order and never deadlock.
+    """
+    steps: dict[int, list[int]] = {}
+    for author_id, old, new in moves:
+        for status, step in ((old, -1), (new, 1)):
+            index = _COUNTERS.get(status or "")
+            if index is not None and old != new:
+                steps.setdefault(author_id, [0, 0])[index] += step
+    params = [
+        {"author": author_id, "approved": n[0], "rejected": n[1]}
+        for author_id, n in sorted(steps.items())
+        if any(n)
+    ]
+    if params:
+        session.execute(_MOVE, params)
 
 
 def account_age_days(author: Author) -> float:
@@ -66,11 +88,10 @@ def account_age_days(author: Author) -> float:
     return max(0.0, (utcnow() - since).total_seconds() / 86400)
 
 
-def in_force() -> ColumnElement[bool]:
-    """SQL condition of a sanction in force now: not revoked, not expired."""
-    return and_(
-        Sanction.revoked_at.is_(None), or_(Sanction.until.is_(None), Sanction.until > utcnow())
-    )
+def in_force(now: Any = None) -> ColumnElement[bool]:
+    """SQL condition of a sanction in force ``now`` (a time or a bound parameter; default now)."""
+    now = utcnow() if now is None else now
+    return and_(Sanction.revoked_at.is_(None), or_(Sanction.until.is_(None), Sanction.until > now))
 
 
 def active_sanctions(session: Session, author_id: int) -> tuple[str, ...]:
@@ -107,7 +128,11 @@ def trust_level(author: Author, sanctions: tuple[str, ...] = ()) -> int:
 
 def author_facts(session: Session, author: Author) -> AuthorFacts:
     """What the rules may know about this author now (sanctions take effect at once)."""
-    sanctions = active_sanctions(session, author.id)
+    return facts_of(author, active_sanctions(session, author.id))
+
+
+def facts_of(author: Author, sanctions: tuple[str, ...]) -> AuthorFacts:
+    """``author_facts`` from the sanctions in force, already read."""
     return AuthorFacts(
         source=author.source,
         email_verified=author.email_verified,

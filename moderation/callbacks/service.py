@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import moderation.jobs as jobs
+from moderation.callbacks.http import site_session
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.callbacks.urls import CallbackUrlError, check_callback_url
 from moderation.db import utcnow
@@ -125,29 +126,22 @@ def claim_delivery(session: Session, *, delivery_id: str) -> Delivery | None:
     The caller commits the lease *before* calling the site, so no transaction stays
     open across the POST and no other worker sends it meanwhile.
     """
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None or delivery.status != "pending":
-        return None
-    if delivery.next_attempt_at > utcnow() + dt.timedelta(seconds=1):
-        return None  # a duplicate message; the scheduled one will come
+    # One conditional UPDATE … RETURNING: of two workers, exactly one gets the row; one
+    # not due yet (a duplicate message, the scheduled one will come) is left alone.
+    now = utcnow()
     lease = current_app.config["CALLBACK_TIMEOUT_SECONDS"] + 30
-    claimed = session.execute(
+    claimed = session.scalars(
         update(Delivery)
         .where(
-            Delivery.id == delivery.id,
+            Delivery.id == delivery_id,
             Delivery.status == "pending",
-            Delivery.attempts == delivery.attempts,
+            Delivery.next_attempt_at <= now + dt.timedelta(seconds=1),
         )
-        .values(
-            attempts=delivery.attempts + 1,
-            next_attempt_at=utcnow() + dt.timedelta(seconds=lease),
-        )
-        .execution_options(synchronize_session=False)
+        .values(attempts=Delivery.attempts + 1, next_attempt_at=now + dt.timedelta(seconds=lease))
+        .returning(Delivery)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None  # another worker leased it first
-    session.refresh(delivery)
-    return delivery
+    return claimed.one_or_none()
 
 
 def send_delivery(session: Session, delivery: Delivery) -> str:
@@ -185,7 +179,7 @@ def _post(session: Session, delivery: Delivery) -> tuple[int | None, str | None,
         check_callback_url(
             site.callback_url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"]
         )
-        response = requests.post(
+        response = site_session(site.callback_url).post(
             site.callback_url,
             data=body,
             headers=headers,

@@ -7,14 +7,15 @@ only flush: the caller's unit of work (a request or a task) commits them togethe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from moderation.authors.service import move_status
+from moderation.authors.service import move_status, move_statuses
 from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
@@ -25,6 +26,7 @@ from moderation.exceptions import Stale
 from moderation.queue.items import open_item, withdraw_items
 
 STATUS_FOR_ACTION = {"approve": "approved", "reject": "rejected", "review": "queued"}
+_SET_KEYS = ("status", "queue", "priority", "decided_at", "updated_at", "language")
 
 
 def apply_decision(
@@ -118,7 +120,108 @@ def record_decision(
     closed: bool = False,
 ) -> Decision:
     """Everything a decision implies once its compare-and-set has won (``first``: nothing open)."""
-    status = comment.status
+    move_status(session, author_id=comment.author_id, old=previous_status, new=comment.status)
+    decision = _new_decision(comment, revision, record)
+    _flush_decisions(session, [decision])
+    _effects(session, Won(Verdict(comment, revision, record), first), decision, closed=closed)
+    return decision
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An automatic decision to write: ``notices`` False when none can be waiting."""
+
+    comment: Comment
+    revision: int
+    record: dict[str, Any]
+    priority: int = 0
+    language: str | None = None
+    notices: bool = True
+    source: str | None = None  # the author's login source, when already loaded
+
+
+@dataclass(frozen=True)
+class Won:
+    """A verdict whose compare-and-set won (``first``: nothing was open or unsent)."""
+
+    verdict: Verdict
+    first: bool
+
+
+def apply_decisions(session: Session, verdicts: list[Verdict]) -> list[Decision]:
+    """Decide many pending revisions with a few statements; those moved on meanwhile are skipped.
+
+    The compare-and-sets (one executemany on PostgreSQL), the authors' counters (one
+    executemany), one INSERT of every decision, and at flush one INSERT per kind of side
+    effect (events, callbacks): a batch costs about as many round trips as one comment.
+    The verdicts come from ``scoring.ready.claim_ready``, whose row locks (PostgreSQL)
+    the batched compare-and-set relies on.
+    """
+    won = _set_all(session, verdicts)
+    moves = [(w.verdict.comment.author_id, "pending", w.verdict.comment.status) for w in won]
+    move_statuses(session, moves)
+    decisions = [
+        _new_decision(w.verdict.comment, w.verdict.revision, w.verdict.record) for w in won
+    ]
+    _flush_decisions(session, decisions)
+    for item, decision in zip(won, decisions, strict=True):
+        _effects(session, item, decision)
+    return decisions
+
+
+def _set_all(session: Session, verdicts: list[Verdict]) -> list[Won]:
+    """The compare-and-sets of a batch; the verdicts that won."""
+    values = [_verdict_values(v) for v in verdicts]
+    won = [Won(v, first=v.comment.queue is None) for v in verdicts]
+    if len(verdicts) > 1 and session.get_bind().dialect.name == "postgresql":
+        # The claim holds every row's lock (FOR UPDATE): none can have moved on.
+        params = [
+            {"cid": v.comment.id, "rev": v.revision, **{f"new_{k}": d[k] for k in _SET_KEYS}}
+            for v, d in zip(verdicts, values, strict=True)
+        ]
+        moved = session.execute(_SET_ALL, params)
+        if moved.rowcount != len(verdicts):  # type: ignore[attr-defined]
+            raise Stale("A claimed revision moved on; the batch is retried.")
+        for verdict, done in zip(verdicts, values, strict=True):
+            for key, value in done.items():
+                set_committed_value(verdict.comment, key, value)
+        return won
+    decided = []
+    for item, done in zip(won, values, strict=True):
+        comment, revision = item.verdict.comment, item.verdict.revision
+        try:
+            set_status(
+                session, comment=comment, revision=revision, expected_status="pending", values=done
+            )
+        except Stale:
+            continue  # decided by someone else first (SQLite: nothing locks it)
+        decided.append(item)
+    return decided
+
+
+def _verdict_values(verdict: Verdict) -> dict[str, Any]:
+    action = verdict.record["action"]
+    queue = "pending" if action == "review" else None
+    values = _values(STATUS_FOR_ACTION[action], queue, verdict.priority, verdict.language)
+    values.setdefault("language", verdict.comment.language)  # the same keys for every row
+    return values
+
+
+_COMMENTS = Comment.__table__
+assert isinstance(_COMMENTS, Table)
+_SET_ALL = (
+    update(_COMMENTS)
+    .where(
+        _COMMENTS.c.id == bindparam("cid"),
+        _COMMENTS.c.revision == bindparam("rev"),
+        _COMMENTS.c.status == "pending",
+    )
+    .values({key: bindparam(f"new_{key}") for key in _SET_KEYS})
+)
+
+
+def _effects(session: Session, won: Won, decision: Decision, *, closed: bool = False) -> None:
+    comment, record = won.verdict.comment, won.verdict.record
     if comment.queue:
         reasons = [record.get("reason") or "review", *record.get("labels", [])]
         open_item(
@@ -127,12 +230,11 @@ def record_decision(
             queue=comment.queue,
             priority=comment.priority,
             reasons=reasons,
-            replace=not first,
+            replace=not won.first,
+            source=won.verdict.source,
         )
-    elif not (first or closed):
+    elif not (won.first or closed):  # ``closed``: the caller has just closed the item itself
         withdraw_items(session, comment_id=comment.id)
-    decision = _add_decision(session, comment, revision, status, record)
-    move_status(session, author_id=comment.author_id, old=previous_status, new=status)
     record_event(
         session,
         comment,
@@ -140,25 +242,24 @@ def record_decision(
         actor=record["decided_by"],
         reason=record.get("reason"),
         action=record["action"],
-        status=status,
+        status=comment.status,
         ruleset_version=record.get("ruleset_version"),
         model_version=record.get("model_version"),
         note=record.get("note"),
     )
     extra = decision_statement(session, comment=comment, decision=decision)
-    enqueue_delivery(session, comment=comment, decision=decision, supersede=not first, extra=extra)
-    notify_notifiers(session, comment=comment, decision=decision)
-    return decision
+    supersede = not won.first
+    enqueue_delivery(session, comment=comment, decision=decision, supersede=supersede, extra=extra)
+    if won.verdict.notices:
+        notify_notifiers(session, comment=comment, decision=decision)
 
 
-def _add_decision(
-    session: Session, comment: Comment, revision: int, status: str, record: dict[str, Any]
-) -> Decision:
-    decision = Decision(
+def _new_decision(comment: Comment, revision: int, record: dict[str, Any]) -> Decision:
+    return Decision(
         comment_id=comment.id,
         revision=revision,
         action=record["action"],
-        status=status,
+        status=comment.status,
         decided_by=record["decided_by"],
         reason=record.get("reason"),
         record=record,
@@ -166,10 +267,12 @@ def _add_decision(
         model_version=record.get("model_version"),
         decided_at=utcnow(),
     )
-    session.add(decision)
+
+
+def _flush_decisions(session: Session, decisions: list[Decision]) -> None:
+    session.add_all(decisions)
     try:
         session.flush()
     except IntegrityError as exc:
-        # The unique index: another worker wrote the automatic decision for this revision.
-        raise Stale(f"Revision {revision} of {comment.external_id!r} is decided already.") from exc
-    return decision
+        # The unique index: another worker wrote the automatic decision for a revision.
+        raise Stale("A revision is decided already.") from exc

@@ -17,7 +17,7 @@ from moderation.callbacks.service import supersede_pending
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.comments.schemas import is_blank
-from moderation.comments.texts import Texts, load_texts
+from moderation.comments.texts import Texts, load_texts, remember_text
 from moderation.db import utcnow
 from moderation.exceptions import Conflict, Invalid, NotFound, TooLarge
 from moderation.queue.items import withdraw_items
@@ -118,6 +118,7 @@ def _store(
         comment.body_hash = body_fingerprint(text)
         comment.scoring_enqueued_at = utcnow()
     session.flush()
+    remember_text(session, revision)
     return comment, True
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select, tuple_
+from sqlalchemy import and_, event, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentRevision
@@ -52,17 +52,42 @@ def load_texts(
     )
 
 
+def remember_text(session: Session, revision: CommentRevision) -> None:
+    """Note a revision this unit of work stored, so answering with its text needs no query."""
+    session.info.setdefault(_STORED, {})[(revision.comment_id, revision.revision)] = (
+        revision.body_text
+    )
+
+
+_STORED = "stored_texts"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_texts(session: Session) -> None:
+    # Only within the unit of work that stored them: afterwards the rows are the truth.
+    session.info.pop(_STORED, None)
+
+
+def _held(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    stored: dict[tuple[int, int], str] = session.info.get(_STORED, {})
+    return {key: stored[key] for key in wanted if key in stored}
+
+
 def _bodies(session: Session, comments: Sequence[Comment]) -> dict[int, str]:
     # The revision each row was read at: a revision committed since is not mixed in.
     wanted = {(c.id, c.revision) for c in comments}
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(CommentRevision.comment_id, CommentRevision.body_text).where(
-            tuple_(CommentRevision.comment_id, CommentRevision.revision).in_(wanted)
+    held = _held(session, wanted)  # stored by this unit of work: no query
+    bodies = {comment_id: text for (comment_id, _), text in held.items()}
+    missing = wanted - held.keys()
+    if missing:
+        rows = session.execute(
+            select(CommentRevision.comment_id, CommentRevision.body_text).where(
+                tuple_(CommentRevision.comment_id, CommentRevision.revision).in_(missing)
+            )
         )
-    )
-    return {comment_id: text for comment_id, text in rows}
+        bodies.update({comment_id: text for comment_id, text in rows})
+    return bodies
 
 
 def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], str]:

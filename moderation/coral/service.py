@@ -84,9 +84,11 @@ def comment_payload(data: dict[str, Any], body: bytes) -> dict[str, Any]:
 def run_phase(session: Session, *, site: Site, payload: dict[str, Any]) -> dict[str, Any]:
     """Store and decide the comment (a replay: the stored decision); Coral's answer."""
     comment, created = receive_comment(session, site=site, data=payload, enqueue=False)
-    if created:
-        decide_comment(session, comment_id=comment.id, revision=comment.revision)
-    return answer(current_decision(session, comment), comment)
+    if created:  # the decision just written: not read back
+        decision = decide_comment(session, comment_id=comment.id, revision=comment.revision)
+    else:
+        decision = current_decision(session, comment)
+    return answer(decision, comment)
 
 
 def answer(decision: Decision | None, comment: Comment) -> dict[str, Any]:

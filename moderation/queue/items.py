@@ -23,11 +23,16 @@ def open_item(
     priority: int,
     reasons: list[str],
     replace: bool = True,
+    source: str | None = None,
 ) -> ReviewItem:
-    """Put the comment's current revision in a queue (replacing any open item)."""
+    """Put the comment's current revision in a queue (replacing any open item).
+
+    ``source``: the author's login source when the caller has it (else it is read).
+    """
     if replace:
         withdraw_items(session, comment_id=comment.id)
-    source = session.scalar(select(Author.source).where(Author.id == comment.author_id))
+    if source is None:
+        source = session.scalar(select(Author.source).where(Author.id == comment.author_id))
     item = ReviewItem(
         comment_id=comment.id,
         revision=comment.revision,

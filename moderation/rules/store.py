@@ -55,8 +55,10 @@ class RulesStore:
         if self._checked_at is None or now - self._checked_at >= self.reload_seconds:
             with self._lock:
                 if self._checked_at is None or now - self._checked_at >= self.reload_seconds:
-                    self._checked_at = now
+                    # Marked checked only once loaded: a thread arriving meanwhile waits
+                    # on the lock, and never finds "no ruleset" before the first load.
                     self._refresh()
+                    self._checked_at = now
         if self._ruleset is None:
             errors = self.last_error.errors if self.last_error else ()
             raise RulesUnavailable(

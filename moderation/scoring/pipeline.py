@@ -1,4 +1,4 @@
-"""The scoring pipeline: facts (database) → language → classifier → rules → sanctions → decide.
+"""The scoring pipeline: claim (database) → language → classifier → rules → sanctions → decide.
 
 All database reads happen before the engines run and all writes after, in the
 task's unit of work; the engines in between are pure. So an infrastructure fault
@@ -13,13 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.authors.models import Author
-from moderation.authors.service import author_facts
-from moderation.comments.decisions import apply_decision
-from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.comments.decisions import Verdict, apply_decisions
+from moderation.comments.models import Decision
 from moderation.db import utcnow
 from moderation.extensions import INFRASTRUCTURE_ERRORS
 from moderation.rules.problems import RulesUnavailable
@@ -32,7 +29,7 @@ from moderation.scoring.contracts import (
     RulesVerdict,
     Scorer,
 )
-from moderation.scoring.history import fetch_history
+from moderation.scoring.ready import Ready, claim_ready
 from moderation.scoring.sanctions import enforce_sanctions
 from moderation.text.language import detect_language
 
@@ -50,31 +47,46 @@ class Outcome:
 
 def decide_comment(session: Session, *, comment_id: int, revision: int) -> Decision | None:
     """Score and decide one revision (flushed); None if it is no longer the pending one."""
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.revision != revision or comment.status != "pending":
-        return None
-    stored = session.scalar(
-        select(CommentRevision).where(
-            CommentRevision.comment_id == comment_id, CommentRevision.revision == revision
-        )
-    )
-    if stored is None:
-        return None
+    decided = decide_ready(session, comment_id=comment_id, revision=revision)
+    return next((d for d in decided if d.comment_id == comment_id), None)
+
+
+def decide_ready(
+    session: Session, *, comment_id: int, revision: int, extra: int = 0
+) -> list[Decision]:
+    """Decide the revision if still pending and up to ``extra`` other ready ones (flushed).
+
+    One unit of work for all: the caller's single commit makes every decision and its
+    callbacks durable together. Each revision is still decided once: claimed under a
+    row lock (PostgreSQL) and written through the compare-and-set.
+    """
     ruleset = _live_rules()
-    facts = build_facts(session, comment, stored, ruleset)
-    outcome = evaluate(facts, ruleset, language_hint=stored.payload.get("language"))
-    decision = apply_decision(
-        session,
-        comment=comment,
-        revision=revision,
-        expected_status="pending",
-        record=outcome.record,
+    needs = ruleset.history_needs if ruleset is not None else frozenset()
+    claimed = claim_ready(
+        session, comment_id=comment_id, revision=revision, needs=needs, extra=extra
+    )
+    decisions = apply_decisions(session, [_verdict(ready, ruleset) for ready in claimed])
+    stored = {ready.comment.id: ready.stored for ready in claimed}
+    for decision in decisions:
+        maybe_sample(session, stored[decision.comment_id], decision)
+        log.info(
+            "comment decided", extra={"comment": decision.comment_id, "action": decision.action}
+        )
+    return decisions
+
+
+def _verdict(ready: Ready, ruleset: RulesEngine | None) -> Verdict:
+    hint = ready.stored.payload.get("language")
+    outcome = evaluate(ready.facts(), ruleset, language_hint=hint)
+    return Verdict(
+        ready.comment,
+        ready.comment.revision,
+        outcome.record,
         priority=outcome.priority,
         language=outcome.language,
+        notices=ready.notices,
+        source=ready.author.source,
     )
-    maybe_sample(session, stored, decision)
-    log.info("comment decided", extra={"comment": comment_id, "action": decision.action})
-    return decision
 
 
 def _live_rules() -> RulesEngine | None:
@@ -86,24 +98,6 @@ def _live_rules() -> RulesEngine | None:
     except Exception:  # no live ruleset, or the store itself failed: the rules' failure
         log.exception("no live ruleset; holding the comment for review")
         return None
-
-
-def build_facts(
-    session: Session, comment: Comment, stored: CommentRevision, ruleset: RulesEngine | None
-) -> CommentFacts:
-    """Everything the rules may look at, history included, read from the database now."""
-    article = comment.article or {}
-    needs = ruleset.history_needs if ruleset is not None else frozenset()
-    return CommentFacts(
-        body=stored.body_text,
-        links=tuple(stored.links or ()),
-        author=author_facts(session, session.get_one(Author, comment.author_id)),
-        article_section=article.get("section"),
-        article_tags=tuple(article.get("tags") or ()),
-        is_reply=comment.parent_id is not None,
-        revision=comment.revision,
-        history=fetch_history(session, comment, needs),
-    )
 
 
 ScorerProvider = Callable[[], Scorer | None]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from moderation.authors.models import Author
 from moderation.authors.service import add_sanction
@@ -19,7 +19,7 @@ from moderation.comments.models import Comment, Decision
 from moderation.coral.service import set_coral_secret
 from moderation.extensions import db
 from moderation.sites.service import add_site
-from tests.helpers import reconfigure
+from tests.helpers import RecordingJobs, reconfigure
 
 SECRET = "empsec_6f1d1c0e9a7b4d2c8e5f3a1b0c9d8e7f6a5b4c3d2e1f0a9b8c"
 RULES = """
@@ -236,3 +236,23 @@ def _info(app: Flask) -> Any:
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
+
+
+def test_the_phase_stores_decides_and_answers_in_twelve_statements(app, coral):
+    coral.post(request_body("Un premier avis.", author="warm-up"))  # caches, compiled SQL
+    app.extensions["jobs"] = RecordingJobs()  # the callback is counted elsewhere
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        answer = coral.post(request_body("Merci pour cet article très clair.", author="new"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200
+    # The site; the comment (locked), the new author found absent then inserted, the
+    # comment and its revision; the claim with history; the compare-and-set, the
+    # author's counters, the decision, its event and its callback.
+    assert len(statements) <= 12, "\n".join(statements)

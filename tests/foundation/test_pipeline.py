@@ -159,3 +159,26 @@ def test_a_tampered_model_sends_comments_to_review(app, site, tmp_path):
     assert record["status"] == "queued"
     assert record["decision"]["reason"] == "scoring_error"
     assert record["decision"]["error"] == "ModelIntegrityError"
+
+
+def test_a_revision_that_breaks_a_batch_stops_only_itself(app, site, held, monkeypatch):
+    from moderation.callbacks.models import Delivery
+    from moderation.comments import decisions as writing
+
+    for n in range(3):
+        site.post(payload(f"c-{n}", body=f"Un avis poli {n}"))
+    real = writing.decision_statement
+
+    def poisoned(session, *, comment, decision):
+        if comment.external_id == "c-0":
+            raise ValueError("a bug that only this comment meets")
+        return real(session, comment=comment, decision=decision)
+
+    monkeypatch.setattr(writing, "decision_statement", poisoned)
+    app.config["SCORING_BATCH"] = 4
+    score_now(2, 1)  # its batch claims c-0 (the oldest) and fails: it decides c-1 alone
+    score_now(3, 1)
+    status = dict(db.session.execute(select(Comment.external_id, Comment.status)).all())
+    assert status == {"c-0": "pending", "c-1": "approved", "c-2": "approved"}
+    assert db.session.scalar(select(func.count()).select_from(Delivery)) == 2
+    assert len(decisions()) == 2

@@ -56,7 +56,7 @@ def test_a_database_error_while_reading_history_is_retried_not_reviewed(
     app, site, tmp_path, monkeypatch
 ):
     _rules(app, tmp_path, HISTORY_RULES)
-    calls = _fail_first(monkeypatch, pipeline, "fetch_history")
+    calls = _fail_first(monkeypatch, pipeline, "claim_ready")
     site.post(payload())
     record = site.get("c-1").json
     assert len(calls) == 2  # the task retried after the fault

@@ -1,0 +1,115 @@
+"""Claiming revisions to decide: each with everything its decision needs, in one statement.
+
+One SELECT per claim loads the comment, its current revision, its author, the author's
+sanctions in force, whether readers' notices wait for an answer, and every history
+look-up the ruleset declares (correlated subqueries). On PostgreSQL the comments rows
+are locked ``FOR UPDATE``: the task's own revision waits for a concurrent writer, the
+extra ready ones are taken ``SKIP LOCKED``, so two workers never claim the same one and
+the compare-and-set that follows cannot lose (it is still the guard on SQLite).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, select
+from sqlalchemy.orm import Session
+
+from moderation.authors.models import Author, Sanction
+from moderation.authors.service import facts_of, in_force
+from moderation.comments.models import Comment, CommentRevision
+from moderation.db import UTCDateTime, utcnow
+from moderation.flags.models import Flag
+from moderation.scoring.contracts import CommentFacts, HistoryNeed, HistorySnapshot
+from moderation.scoring.history import history_columns, history_params, snapshot
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A pending revision, claimed, with the facts read for it."""
+
+    comment: Comment
+    stored: CommentRevision
+    author: Author
+    sanctions: tuple[str, ...]
+    notices: bool  # unanswered notices of illegal content wait on this comment
+    history: HistorySnapshot
+
+    def facts(self) -> CommentFacts:
+        """Everything the rules may look at (language and scores are added by the pipeline)."""
+        article = self.comment.article or {}
+        return CommentFacts(
+            body=self.stored.body_text,
+            links=tuple(self.stored.links or ()),
+            author=facts_of(self.author, self.sanctions),
+            article_section=article.get("section"),
+            article_tags=tuple(article.get("tags") or ()),
+            is_reply=self.comment.parent_id is not None,
+            revision=self.comment.revision,
+            history=self.history,
+        )
+
+
+def claim_ready(
+    session: Session,
+    *,
+    comment_id: int,
+    revision: int,
+    needs: Iterable[HistoryNeed],
+    extra: int = 0,
+) -> list[Ready]:
+    """The task's revision if still pending, then up to ``extra`` other pending ones."""
+    needs = frozenset(needs)
+    own, others = _statements(needs)
+    params = {**history_params(needs), "now": utcnow()}
+    rows = list(session.execute(own, {**params, "own": comment_id, "revision": revision}))
+    if extra > 0:
+        rows += session.execute(others, {**params, "own": comment_id, "extra": extra})
+    return [_ready(row, needs) for row in rows]
+
+
+@functools.lru_cache(maxsize=32)
+def _statements(needs: frozenset[HistoryNeed]) -> tuple[Select[Any], Select[Any]]:
+    """The claims of the task's own revision and of others, built once per ruleset's needs."""
+    query = _query(needs)
+    own = query.where(Comment.id == bindparam("own"), Comment.revision == bindparam("revision"))
+    others = (
+        query.where(Comment.id != bindparam("own"))
+        .order_by(Comment.id)
+        .limit(bindparam("extra", type_=Integer))
+        .with_for_update(of=Comment, skip_locked=True)
+    )
+    return own.with_for_update(of=Comment), others
+
+
+def _query(needs: frozenset[HistoryNeed]) -> Select[Any]:
+    sanctions = (
+        select(func.aggregate_strings(Sanction.kind, ","))
+        .where(
+            Sanction.author_id == Comment.author_id, in_force(bindparam("now", type_=UTCDateTime))
+        )
+        .scalar_subquery()
+    )
+    notices = exists().where(
+        Flag.comment_id == Comment.id, Flag.reason == "illegal", Flag.notified_at.is_(None)
+    )
+    current = and_(
+        CommentRevision.comment_id == Comment.id, CommentRevision.revision == Comment.revision
+    )
+    return (
+        select(
+            Comment, CommentRevision, Author, sanctions, notices, *history_columns(Comment, needs)
+        )
+        .join(CommentRevision, current)
+        .join(Author, Author.id == Comment.author_id)
+        .where(Comment.status == "pending")
+    )
+
+
+def _ready(row: Any, needs: frozenset[HistoryNeed]) -> Ready:
+    comment, stored, author, sanctions, notices, *history = row
+    kinds = tuple(sorted(set(sanctions.split(",")))) if sanctions else ()
+    return Ready(comment, stored, author, kinds, bool(notices), snapshot(needs, history))
