@@ -76,8 +76,12 @@ class FoldResult:
 
 
 def fold_key(corpus_digest: str, held: tuple[str, ...], config: TrainConfig) -> str:
-    """What a fold's result depends on: data, held-out sources, training knobs, features."""
-    text = json.dumps([corpus_digest, held, asdict(config), FEATURES_VERSION], sort_keys=True)
+    """What a fold's model depends on: data, held-out sources, training knobs, features.
+
+    Not whether the baseline was fitted: a fold cached without it shows ``-`` for it.
+    """
+    knobs = asdict(replace(config, baseline=False))
+    text = json.dumps([corpus_digest, held, knobs, FEATURES_VERSION], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -156,9 +160,10 @@ def assemble(
     """
     tests = [corpus.subset(np.isin(np.arange(len(corpus)), r.rows)) for r in results]
     bases = [r.thresholds for r in results]
+    # The rules as with no model installed: named thresholds never fire.
     alone = [
-        _decide(test, np.zeros_like(r.model), table, rules_dir)
-        for test, r, table in zip(tests, results, bases, strict=True)
+        _decide(test, np.zeros_like(r.model), {}, rules_dir)
+        for test, r in zip(tests, results, strict=True)
     ]
     cs = CrossSource(
         np.concatenate([t.y for t in tests]),
@@ -181,5 +186,5 @@ def assemble(
 
 
 def _decide(test: Corpus, scores: np.ndarray, table: Thresholds, rules_dir: Path) -> np.ndarray:
-    ruleset = load_ruleset(rules_dir, known_thresholds=known_names(table))
+    ruleset = load_ruleset(rules_dir, known_thresholds=known_names(table) if table else None)
     return decide_rows(test.texts, list(test.languages), scores, table, ruleset)

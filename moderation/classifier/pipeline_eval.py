@@ -4,14 +4,16 @@ The scores are the cross-source fold models' (cached), handed to the pipeline by
 scorer that replays them. Two corpus artifacts are neutralised, so the figures measure
 the text and not how the corpora were collected:
 - the link placeholders (``@url``, ``LINK``), which the loader turns into a link for the
-  model, are removed: a real comment would carry its real link or none, and the
-  placeholder otherwise trips the shortener and newcomer-link rules on most tweets;
+  model, and Twitter's own ``t.co`` wrappers (every link in a tweet gets one) are
+  removed: a comment on a site would carry its real link or none, and these otherwise
+  trip the shortener rule on a quarter of Davidson's clean tweets;
 - every row is posted by a regular author (verified, a year old, 10 approved comments),
   since the corpora have no authors and a newcomer's rules would judge the account.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +25,7 @@ from moderation.classifier.model import Thresholds, normalize_language
 from moderation.rules.decide import decide_case
 from moderation.scoring.contracts import LABELS, ModelOutput, RulesEngine
 
+_TWITTER_LINK = re.compile(r"https?://t\.co/\S*")
 REGULAR_AUTHOR = {"email_verified": True, "account_age_days": 365, "approved_count": 10}
 
 
@@ -55,8 +58,8 @@ class ReplayScorer:
 
 
 def neutral_body(text: str) -> str:
-    """The text without the corpora's link placeholders."""
-    return " ".join(text.replace(LINK_STANDIN, " ").split())
+    """The text without the corpora's link placeholders and Twitter's link wrappers."""
+    return " ".join(_TWITTER_LINK.sub(" ", text.replace(LINK_STANDIN, " ")).split())
 
 
 def decide_rows(
@@ -83,5 +86,5 @@ def known_names(thresholds: Thresholds) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {label: set() for label in LABELS}
     for table in thresholds.values():
         for label, named in table.items():
-            names.setdefault(label, set()).update(k for k, v in named.items() if v is not None)
+            names.setdefault(label, set()).update(named)  # as ModelStore.named_thresholds
     return names

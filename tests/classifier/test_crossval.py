@@ -87,7 +87,7 @@ def test_placeholder_links_are_neutral_and_scores_decide_through_named_threshold
     table = {"fr": {"toxicity": {"review": 0.9}}, "pooled": {}}
     actions = decide_rows(texts, ["fr"] * 4, scores, table, ruleset)
     assert [ACTIONS[a] for a in actions] == ["approve", "review", "approve", "review"]
-    assert neutral_body(f"a {LINK_STANDIN} b") == "a b"
+    assert neutral_body(f"a {LINK_STANDIN} b http://t.co/x1Yz c") == "a b c"
     real_link = decide_rows(["https://x.example/a"], ["fr"], scores[:1], table, ruleset)
     assert ACTIONS[real_link[0]] == "review"  # a real link still counts
 
