@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
+from moderation.classifier.crossval_report import CROSSVAL, CrossSource, plain, report
 from moderation.classifier.decisions import labelled_rows
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
@@ -88,9 +89,19 @@ _WITH_DECISIONS = click.option(
 @_DECISIONS
 @_WITH_DECISIONS
 @click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--operating-points",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A crossval file: the rules' review and reject cut-offs come from it.",
+)
 @with_appcontext
 def train_command(
-    data: Path | None, out: Path | None, decisions: Path | None, with_decisions: bool, seed: int
+    data: Path | None,
+    out: Path | None,
+    decisions: Path | None,
+    with_decisions: bool,
+    seed: int,
+    operating_points: Path | None,
 ) -> None:
     """Train a new model version from the shared corpora (progress on stderr)."""
     from moderation.classifier.train import TrainConfig, train_from_data
@@ -100,6 +111,7 @@ def train_command(
         _models_dir(out),
         _extras(decisions, with_decisions),
         TrainConfig(seed=seed),
+        operating_points=operating_points,
     )
     click.echo(f"trained {folder.name} in {folder}")
     click.echo(f"promote it with: moderation model promote {folder.name}")
@@ -152,6 +164,74 @@ def evaluate_command(
         return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
+    crossval = folder / CROSSVAL
+    if crossval.is_file():
+        click.echo(f"\ncross-source validation ({crossval}; rebuild: moderation model crossval)")
+        click.echo(plain(report(CrossSource.load(crossval))))
+    else:
+        click.echo(f"\nno {CROSSVAL} in {folder}: run 'moderation model crossval'")
+
+
+@model_cli.command("crossval")
+@click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--protocol", type=click.Choice(["grouped", "loso"]), default="grouped")
+@click.option("--only", type=int, help="Train only this fold (others from the cache).")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default="var/crossval")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-baseline", is_flag=True, help="Skip the TF-IDF + LR baseline per fold.")
+@click.option(
+    "--model-thresholds",
+    is_flag=True,
+    help="Rules use each fold model's own thresholds, not operating points from other folds.",
+)
+@click.option("--seed", type=int, default=42, show_default=True)
+@with_appcontext
+def crossval_command(
+    data: Path | None,
+    protocol: str,
+    only: int | None,
+    cache: Path,
+    rules_dir: Path | None,
+    output: Path | None,
+    no_baseline: bool,
+    model_thresholds: bool,
+    seed: int,
+) -> None:
+    """Cross-source validation: train without whole sources, score them, run the rules."""
+    from moderation.classifier.crossval_cli import crossval
+    from moderation.classifier.train import TrainConfig
+
+    app = current_app.config
+    result = crossval(
+        data or Path(app["DATA_DIR"]),
+        rules_dir or Path(app["RULES_DIR"]),
+        cache,
+        protocol,
+        only,
+        output or cache / f"{protocol}.npz",
+        TrainConfig(seed=seed, baseline=not no_baseline),
+        operating=not model_thresholds,
+    )
+    click.echo(result)
+
+
+@model_cli.command("operating-points")
+@click.argument("version")
+@click.option(
+    "--crossval",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default="var/crossval/grouped.npz",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
+def operating_points_command(version: str, crossval: Path, out: Path | None) -> None:
+    """Write a new version of VERSION whose cut-offs come from a crossval file."""
+    from moderation.classifier.train import derive_with_operating_points
+
+    folder = derive_with_operating_points(_models_dir(out), version, crossval)
+    click.echo(f"wrote {folder.name} in {folder}; evaluate and promote it")
 
 
 @model_cli.command("promote")

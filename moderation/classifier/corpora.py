@@ -34,6 +34,8 @@ _JIGSAW = {
 }
 # Placeholders some corpora put where a link was; the model sees a link either way.
 _LINK_PLACEHOLDER = re.compile(r"(?<!\w)(?:@url|LINK)(?!\w)")
+#: The link a placeholder becomes (cross-source pipeline evaluation removes it again).
+LINK_STANDIN = "https://t.co/link"
 _RETWEET = re.compile(r"(?<!\w)RT(?!\w):?")
 # The machine-translated set has translator refusals in place of some comments: not data.
 _REFUSAL = re.compile(r"^(?:désolé, )?je ne peux pas (?:vous aider|faire ça|accéder)", re.I)
@@ -63,7 +65,7 @@ def _one(label: str, column: str, positive: str) -> Callable[[Row], dict[str, in
 
 
 def _clean(text: str) -> str:
-    text = _LINK_PLACEHOLDER.sub("https://t.co/link", html.unescape(text))
+    text = _LINK_PLACEHOLDER.sub(LINK_STANDIN, html.unescape(text))
     text = _RETWEET.sub(" ", _PREAMBLE.sub("", text.strip())).strip()
     return "" if _REFUSAL.match(text) else text
 

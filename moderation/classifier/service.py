@@ -87,9 +87,11 @@ class ModelStore:
             return None  # scoring reports the broken model; the rules must still load
         if model is None:
             return None
-        names: dict[str, set[str]] = {}
-        for language in ("fr", "en"):
-            for label, named in model.thresholds(language).items():
+        # A name the model measured but never reached counts as offered: a rule naming it
+        # validates and never fires (``thresholds`` leaves it out), until a model reaches it.
+        names: dict[str, set[str]] = {label: set() for label in model.labels}
+        for table in model.threshold_table.values():
+            for label, named in table.items():
                 names.setdefault(label, set()).update(named)
         return names
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -42,9 +43,11 @@ from moderation.classifier.corpora import (
     load_decisions,
     split,
 )
+from moderation.classifier.crossval_report import CROSSVAL
 from moderation.classifier.evaluate import Validation, write_evaluation
 from moderation.classifier.features import fold
 from moderation.classifier.model import LANGUAGES, POOLED, LinearModel, Thresholds
+from moderation.classifier.operating import shipped_table
 from moderation.classifier.vectorize import fit_vectorizer, lexicon_features, load_lexicon
 from moderation.scoring.contracts import LABELS
 
@@ -212,23 +215,52 @@ def build_corpus(corpora: Corpus, extras: list[Extra]) -> Corpus:
     return corpora
 
 
+def apply_operating_points(model: LinearModel, crossval: Path) -> None:
+    """Set the rules' cut-offs from a ``crossval`` file, and record which file it was."""
+    model.threshold_table = shipped_table(crossval, model.threshold_table)
+    model.info["operating_points_sha256"] = hashlib.sha256(crossval.read_bytes()).hexdigest()
+
+
+def derive_with_operating_points(models_dir: Path, version: str, crossval: Path) -> Path:
+    """A new version of a trained model with operating points from ``crossval``.
+
+    What ``train --operating-points`` writes for the data and code that built ``version``
+    (training is deterministic), without training again.
+    """
+    model = artifact.load(models_dir / version)
+    apply_operating_points(model, crossval)
+    folder = artifact.save(model, models_dir)
+    shutil.copyfile(models_dir / version / "validation.npz", folder / "validation.npz")
+    shutil.copyfile(crossval, folder / CROSSVAL)
+    return folder
+
+
 def train_from_data(
     data_dir: Path,
     models_dir: Path,
     extras: list[Extra] | None = None,
     config: TrainConfig | None = None,
     progress: Progress | None = None,
+    operating_points: Path | None = None,
 ) -> Path:
-    """Train on the shared corpora (plus moderator decisions) and write a model version."""
+    """Train on the shared corpora (plus moderator decisions) and write a model version.
+
+    ``operating_points``, a ``crossval`` file, sets the ``review`` thresholds and the
+    floors of the rejections (``operating.shipped_table``).
+    """
     progress = progress or stderr_progress()
     corpus = build_corpus(load_corpus(data_dir), extras or [])
     progress(f"loaded {len(corpus)} rows from {data_dir}")
     trained = train(corpus, load_lexicon(data_dir / "wordlists"), config, progress)
     trained.model.info["data_sha256"] = data_fingerprint(data_dir)
+    if operating_points is not None:
+        apply_operating_points(trained.model, operating_points)
     if extras:
         trained.model.info["decisions_sha256"] = [extra.sha256 for extra in extras]
         trained.model.info["decisions_rows"] = _extra_counts(extras)
     folder = artifact.save(trained.model, models_dir)
+    if operating_points is not None:  # the evidence for the cut-offs travels with them
+        shutil.copyfile(operating_points, folder / CROSSVAL)
     trained.validation.save(folder / "validation.npz")
     write_evaluation(folder, trained.model, trained.validation)
     progress(f"saved {folder}")

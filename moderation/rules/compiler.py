@@ -182,9 +182,9 @@ class Compiler:
         if isinstance(value, Comparison):
             return c.Predicate(lambda f: value(f.scores.get(label, 0.0)))
         if self.known_thresholds is None:
-            message = f"named threshold {value.name!r} needs an active model; none is loaded"
-            self.report.add(line, path, message + ' (use a number, e.g. ">= 0.8")')
-            return None
+            # No model: no scores either, so the condition never fires, as a number would not;
+            # the word rules must still run. The name is checked once a model is loaded.
+            return c.Predicate(lambda f: _named_threshold(f, label, value.name))
         available = self.known_thresholds.get(label, ())
         if value.name not in available:
             offered = ", ".join(sorted(available)) or "none"

@@ -23,7 +23,7 @@ from moderation.scoring.contracts import LABELS
 
 ACTIONS = ("approve", "review", "reject", "flag")
 DECISIONS = ("approve", "review", "reject")
-NAMED_THRESHOLDS = ("likely", "very_likely")
+NAMED_THRESHOLDS = ("review", "likely", "very_likely")
 SANCTIONS = ("ban", "suspend", "premoderate", "trust")
 GROUPS = ("all", "any", "not", "body", "author", "score", "article", "comment", "history")
 

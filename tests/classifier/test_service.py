@@ -118,3 +118,21 @@ def test_score_line_reports_malformed_input(
     out = service.score_line(model, line, 3)
     assert {k: v for k, v in out.items() if k != "error"} == expected
     assert isinstance(out["error"], str) and out["error"]
+
+
+def test_thresholds_never_reached_are_offered_but_never_fire(
+    models_dir: Path, model: LinearModel
+) -> None:
+    table = {
+        lang: {label: dict(v) for label, v in t.items()}
+        for lang, t in model.threshold_table.items()
+    }
+    for lang in table:
+        table[lang]["threat"] = {"likely": 0.5, "very_likely": None}
+    variant = dataclasses.replace(model, threshold_table=table)
+    service.promote(models_dir, artifact.save(variant, models_dir).name)
+    store = service.ModelStore(models_dir)
+    names = store.named_thresholds()
+    assert names is not None and names["threat"] == {"likely", "very_likely"}
+    current = store.current()
+    assert current is not None and current.thresholds("fr")["threat"] == {"likely": 0.5}

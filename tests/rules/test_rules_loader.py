@@ -9,6 +9,7 @@ import pytest
 
 from moderation.rules.loader import compile_ruleset, load_ruleset
 from moderation.rules.problems import RulesetInvalid
+from moderation.rules.testcases import facts_from_case
 from moderation.scoring.contracts import CommentFacts
 from tests.rules.conftest import WriteRules, ruleset_from
 
@@ -115,10 +116,6 @@ OK_RULE = "  - {id: ok, if: {body: {length: '> 0'}}, then: review}\n"
             "a.yaml:2: lists.l.file: list file 'lists/missing.txt' not found",
         ),
         (
-            "rules:\n  - id: x\n    if: {score: {toxicity: likely}}\n    then: review\n",
-            "a.yaml:3: rules[0].if.score.toxicity: named threshold 'likely' needs an active model",
-        ),
-        (
             "rules:\n  - id: x\n    if: {score: {toxicity: probably}}\n    then: review\n",
             "a.yaml:3: rules[0].if.score.toxicity: malformed comparison 'probably'",
         ),
@@ -174,6 +171,16 @@ def test_tests_may_reference_rules_of_other_files() -> None:
         {},
     )
     assert len(ruleset.tests) == 1
+
+
+def test_named_thresholds_compile_without_a_model_and_never_fire() -> None:
+    text = "rules:\n  - {id: x, if: {score: {toxicity: review}}, then: reject}\ndefault: approve\n"
+    ruleset = compile_ruleset({"a.yaml": text}, {}, known_thresholds=None)
+    facts = facts_from_case({"body": "un texte", "scores": {"toxicity": 1.0}})
+    assert ruleset.evaluate(facts).action == "approve"  # no model: no thresholds, no firing
+    limits = {"toxicity": {"review": 0.4}}
+    given = facts_from_case({"body": "un texte", "scores": {"toxicity": 0.5}, "thresholds": limits})
+    assert ruleset.evaluate(given).action == "reject"
 
 
 def test_named_thresholds_validate_against_the_model() -> None:

@@ -113,15 +113,18 @@ def test_thresholds_change_revalidates(write_rules: WriteRules) -> None:
     root = write_rules(
         {"house.yaml": "rules:\n  - {id: t, if: {score: {toxicity: likely}}, then: review}\n"}
     )
-    thresholds: dict[str, list[str]] | None = None
+    thresholds: dict[str, list[str]] | None = {"toxicity": ["very_likely"]}
     store = RulesStore(root, thresholds_provider=lambda: thresholds, reload_seconds=0)
-    with pytest.raises(RulesUnavailable, match="needs an active model"):
+    with pytest.raises(RulesUnavailable, match="has no 'likely' threshold"):
         store.get()
     thresholds = {"toxicity": ["likely", "very_likely"]}
     assert store.get().rule_ids == ("t",)
-    thresholds = None  # model gone: the rule no longer validates, the last valid ruleset stays
+    thresholds = {"toxicity": []}  # a model without it: the last valid ruleset stays
     assert store.get().rule_ids == ("t",)
     assert store.last_error is not None
+    thresholds = None  # no model: no scores, the rule compiles and never fires
+    assert store.get().rule_ids == ("t",)
+    assert store.last_error is None
 
 
 def test_reload_forces_a_check(write_rules: WriteRules) -> None:
