@@ -35,7 +35,9 @@ def maybe_sample(session: Session, revision: CommentRevision, decision: Decision
     if decision.action != "approve" or decision.decided_by != "auto":
         return False
     rate = float(current_app.config["AUDIT_RATE"])
-    if not sampled(revision.id, rate, current_app.config["AUDIT_SALT"]):
+    # Without a salt of its own, the app's secret key keeps the picks unpredictable.
+    salt = current_app.config["AUDIT_SALT"] or current_app.config["SECRET_KEY"]
+    if not sampled(revision.id, rate, salt):
         return False
     # Already audited (a redelivery), or already before a human (a notice routed it there).
     taken = session.scalar(

@@ -51,6 +51,17 @@ def test_pipeline_samples_exactly_the_hashed_approvals(site, app):
     assert events == len(expected)
 
 
+def test_without_a_salt_the_secret_key_keys_the_pick(site, app):
+    app.config.update(AUDIT_RATE=0.2, AUDIT_SALT="", SECRET_KEY="a-secret-key")
+    for n in range(40):
+        site.post(payload(f"k-{n}", body=f"Merci pour cet article numéro {n}"))
+    revisions = db.session.scalars(select(CommentRevision)).all()
+    expected = {r.comment_id for r in revisions if sampled(r.id, 0.2, "a-secret-key")}
+    unsalted = {r.comment_id for r in revisions if sampled(r.id, 0.2, "")}
+    assert expected != unsalted  # an empty salt would make the picks public
+    assert {i.comment_id for i in _audit_items()} == expected
+
+
 def test_only_automatic_approvals_are_sampled(site, app, tmp_path):
     (tmp_path / "rules" / "house.yaml").write_text(
         "default: approve\nrules:\n  - id: d\n    if: {body: {words: [douteux]}}\n"
