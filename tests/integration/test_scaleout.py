@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -95,7 +96,14 @@ def test_two_scoring_workers_both_decide_and_nothing_is_decided_twice(two_worker
     assert sorted(receiver.by_comment) == sorted(f"s-{i}" for i in range(COMMENTS))
     assert all(len(calls) == 1 for calls in receiver.by_comment.values())
     assert decisions_per_revision(url) == [1] * COMMENTS
-    # Both worker processes decided comments: the work is shared, not taken by one.
-    scored = [len(SCORED.findall(p.log_path.read_text())) for p in procs.scoring if p.log_path]
+    # Both worker processes ran scoring tasks: the work is shared, not taken by one. A task
+    # whose revision another's batch already decided finishes after that callback, so wait
+    # for every message to be consumed (once each) before counting.
+    deadline = time.monotonic() + 60
+    while True:
+        scored = [len(SCORED.findall(p.log_path.read_text())) for p in procs.scoring if p.log_path]
+        if sum(scored) >= COMMENTS or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert len(scored) == 2 and all(n > 0 for n in scored), scored
     assert sum(scored) == COMMENTS, scored
