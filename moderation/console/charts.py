@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.comments.models import CommentRevision, Decision
+from moderation.comments.models import Decision
 from moderation.db import utcnow
 from moderation.queue.models import ReviewItem
+from moderation.stats.service import decision_times
 
 SAMPLE = 50_000  # rows read per series (newest first): enough for two weeks of a big site
 WIDTH, HEIGHT = 640, 160
@@ -60,17 +61,7 @@ def time_to_decision(session: Session, count: int = 14) -> dict[str, Any]:
     """Per day, the median seconds from a revision's arrival to a moderator's decision."""
     span = days(count)
     since = dt.datetime.combine(span[0], dt.time(), tzinfo=dt.UTC)
-    rows = session.execute(
-        select(Decision.decided_at, CommentRevision.received_at)
-        .join(
-            CommentRevision,
-            (CommentRevision.comment_id == Decision.comment_id)
-            & (CommentRevision.revision == Decision.revision),
-        )
-        .where(Decision.decided_at >= since, Decision.decided_by.like("moderator:%"))
-        .order_by(Decision.id.desc())
-        .limit(SAMPLE)
-    ).all()
+    rows = decision_times(session, since, human=True, limit=SAMPLE)
     waits: dict[dt.date, list[float]] = {}
     for decided, received in rows:
         waits.setdefault(decided.date(), []).append((decided - received).total_seconds())

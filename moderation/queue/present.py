@@ -17,7 +17,7 @@ from moderation.db import utcnow
 from moderation.dsa.appeals import open_appeals
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
-from moderation.queue.audits import blind
+from moderation.queue.audits import QUEUE, blind
 from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
 
@@ -56,7 +56,7 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
         for item in items
     ]
     # Audit items are labelled blind: nothing of the model, the rules or the readers.
-    return [blind(v) if i.queue == "audit" else v for v, i in zip(views, items, strict=True)]
+    return [blind(v) if i.queue == QUEUE else v for v, i in zip(views, items, strict=True)]
 
 
 def _latest_decision() -> Any:

@@ -20,6 +20,7 @@ from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.service import settle_flags
+from moderation.queue.audits import QUEUE as AUDIT_QUEUE
 from moderation.queue.audits import audit_record
 from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
@@ -200,7 +201,7 @@ def resolve(
     comment, previous = _comment_with_decision(session, item.comment_id)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
     record = _moderator_record(previous, user, action, reason, note)
-    if item.queue == "audit":  # a blind label, marked so; a rejection overturns the approval
+    if item.queue == AUDIT_QUEUE:  # a blind label, marked so; a rejection overturns the approval
         record = audit_record(record, previous)
     try:
         apply_decision(

@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.queue.audits import QUEUE
 from moderation.queue.items import open_item
 from moderation.queue.models import ReviewItem
-
-QUEUE = "audit"
 
 
 def sampled(revision_id: int, rate: float, salt: str = "") -> bool:

@@ -53,9 +53,10 @@ def stats(session: Session, *, window: dt.timedelta = dt.timedelta(days=7)) -> d
     }
 
 
-def _percentiles(
-    session: Session, since: dt.datetime, *, human: bool
-) -> dict[str, float | int | None]:
+def decision_times(
+    session: Session, since: dt.datetime, *, human: bool, limit: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The newest decisions since ``since`` (a moderator's or automatic): decided, received."""
     who = Decision.decided_by.like("moderator:%") if human else Decision.decided_by == "auto"
     rows = session.execute(
         select(Decision.decided_at, CommentRevision.received_at)
@@ -66,8 +67,15 @@ def _percentiles(
         )
         .where(Decision.decided_at >= since, who)
         .order_by(Decision.id.desc())
-        .limit(SAMPLE)
-    ).all()
+        .limit(limit)
+    )
+    return [(decided, received) for decided, received in rows]
+
+
+def _percentiles(
+    session: Session, since: dt.datetime, *, human: bool
+) -> dict[str, float | int | None]:
+    rows = decision_times(session, since, human=human, limit=SAMPLE)
     durations = sorted(max(0.0, (d - r).total_seconds()) for d, r in rows)
     if not durations:
         return {"count": 0, "p50": None, "p90": None}
