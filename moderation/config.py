@@ -79,6 +79,9 @@ class Config:
         self.CALLBACK_TIMEOUT_SECONDS = _float("MODERATION_CALLBACK_TIMEOUT_SECONDS", 10.0)
         self.CALLBACK_RETRY_HOURS = _float("MODERATION_CALLBACK_RETRY_HOURS", 25.0)
         self.CALLBACK_FIRST_RETRY_SECONDS = _float("MODERATION_CALLBACK_FIRST_RETRY_SECONDS", 10.0)
+        # Callbacks one transaction writes for one site go in tasks of up to this many:
+        # one lease and one attempt commit each, over one kept-alive connection (1: one each).
+        self.CALLBACK_BATCH = _int("MODERATION_CALLBACK_BATCH", 16)
         # Abuse and overload: "N/second;M/minute" limits, backlog in queued tasks (0: off).
         self.RATE_LIMITS_ENABLED = _bool("MODERATION_RATE_LIMITS", True)
         self.RATE_LIMIT_SITE = _str("MODERATION_RATE_LIMIT_SITE", "200/second")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -121,10 +121,11 @@ class Database:
             commit(session)
 
     def rollback(self) -> None:
-        """Roll back the current context's unit of work."""
+        """Roll back the current context's unit of work and drop the work it queued."""
         session = g.get("db_session")
         if session is not None:
             session.rollback()
+            _drop_on_commit(session)  # the event misses a transaction that ran no SQL
 
     def remove(self) -> None:
         """Close the current context's session (end of request or task)."""
@@ -138,6 +139,22 @@ def on_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault("on_commit", []).append(callback)
 
 
+def on_commit_batch(
+    session: Session, key: Hashable, item: object, send: Callable[[list[object]], None]
+) -> None:
+    """Collect ``item`` under ``key``; once the transaction commits, ``send`` gets them all.
+
+    One callback per key and transaction, however many items: work a transaction makes
+    many of (the callbacks of a scoring batch) leaves in one message, not one each.
+    """
+    batches: dict[Hashable, list[object]] = session.info.setdefault("on_commit_batches", {})
+    items = batches.get(key)
+    if items is None:
+        items = batches[key] = []
+        on_commit(session, lambda: send(items))
+    items.append(item)
+
+
 def commit(session: Session) -> None:
     """Commit, then run the ``on_commit`` callbacks: only units of work call this.
 
@@ -148,8 +165,9 @@ def commit(session: Session) -> None:
     try:
         session.commit()
     except Exception:
-        session.info.pop("on_commit", None)
+        _drop_on_commit(session)
         raise
+    session.info.pop("on_commit_batches", None)
     for callback in session.info.pop("on_commit", []):
         callback()
 
@@ -158,6 +176,7 @@ def commit(session: Session) -> None:
 def _drop_on_commit(session: Session) -> None:
     # Work queued by a transaction that rolled back must never run.
     session.info.pop("on_commit", None)
+    session.info.pop("on_commit_batches", None)
 
 
 #: How many times a request's unit of work runs when it keeps losing unique-index races.

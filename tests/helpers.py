@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -168,13 +170,16 @@ class RecordingJobs:
     def __init__(self) -> None:
         self.scored: list[tuple[int, int]] = []
         self.delivered: list[str] = []
+        self.deliver_messages = 0
 
     def send(self, name: str, args: list[object], countdown: float | None = None) -> None:
         """Record instead of running."""
         if name == jobs.SCORE:
             self.scored.append((int(args[0]), int(args[1])))  # type: ignore[call-overload]
         elif name == jobs.DELIVER:
-            self.delivered.append(str(args[0]))
+            ids = args[0] if isinstance(args[0], list) else [args[0]]
+            self.delivered.extend(str(i) for i in ids)
+            self.deliver_messages += 1
 
 
 def score_now(comment_id: int, revision: int) -> None:
@@ -195,3 +200,25 @@ def sweep_now() -> dict[str, int]:
     counts = sweep(db.session)
     db.commit()
     return counts
+
+
+def in_threads(work: Callable[[int], None], count: int, timeout: float = 60) -> list[BaseException]:
+    """Run ``work(n)`` in ``count`` threads at once, each in the current app's context; errors."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        with app.app_context():
+            try:
+                work(n)
+            except BaseException as exc:  # pragma: no cover - the caller asserts none
+                errors.append(exc)
+            finally:
+                db.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return errors

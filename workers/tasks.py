@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from flask import current_app
 
 import moderation.jobs as jobs
-from moderation.callbacks.service import claim_delivery, send_delivery
+from moderation.callbacks.send import claim_deliveries, send_deliveries
 from moderation.extensions import INFRASTRUCTURE_ERRORS, db
 from moderation.scoring.pipeline import decide_ready
 from moderation.scoring.sweeper import sweep as sweep_service
@@ -35,15 +36,17 @@ def score_comment(comment_id: int, revision: int) -> None:
 
 
 @shared_task(name=jobs.DELIVER)
-def deliver_callback(delivery_id: str) -> None:
-    """Attempt one decision callback."""
-    delivery = claim_delivery(db.session, delivery_id=delivery_id)
-    if delivery is None:
+def deliver_callback(delivery_ids: str | list[str]) -> None:
+    """Attempt decision callbacks: a batch of one site's (``jobs.deliver``), or one id."""
+    ids = [delivery_ids] if isinstance(delivery_ids, str) else [str(i) for i in delivery_ids]
+    leased_at = time.monotonic()
+    deliveries = claim_deliveries(db.session, delivery_ids=ids)
+    if not deliveries:
         return
-    # Two units of work: the lease is committed before the site is called, so no
-    # transaction stays open for the length of a POST; the attempt is the second.
+    # Two units of work: the leases are committed before the site is called, so no
+    # transaction stays open for the length of the POSTs; the attempts are the second.
     db.commit()
-    send_delivery(db.session, delivery)
+    send_deliveries(db.session, deliveries, leased_at=leased_at)
 
 
 @shared_task(name=jobs.SWEEP)

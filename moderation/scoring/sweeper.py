@@ -52,15 +52,15 @@ def sweep(session: Session, *, limit: int = 500) -> dict[str, int]:
         session.execute(
             update(Delivery)
             .where(
-                Delivery.id.in_(deliveries),
+                Delivery.id.in_([delivery_id for delivery_id, _ in deliveries]),
                 Delivery.status == "pending",
                 Delivery.next_attempt_at <= utcnow() - dt.timedelta(seconds=grace),
             )
             .values(next_attempt_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    for delivery_id in deliveries:
-        jobs.deliver(session, delivery_id)
+    for delivery_id, site_id in deliveries:
+        jobs.deliver(session, delivery_id, group=site_id)
     erase_expired_identifiers(session, limit=limit)  # GDPR: IPs kept no longer than allowed
     return {"comments": len(stale), "deliveries": len(deliveries)}
 

@@ -8,7 +8,7 @@ import socket
 from sqlalchemy import select
 
 from moderation.callbacks.models import Delivery, DeliveryAttempt
-from moderation.callbacks.service import next_delay
+from moderation.callbacks.send import next_delay
 from moderation.extensions import db
 from moderation.signing import verify
 from moderation.sites.models import Site

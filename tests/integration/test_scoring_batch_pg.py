@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
@@ -15,7 +13,7 @@ from moderation.comments.models import Comment, Decision, Event
 from moderation.extensions import db
 from moderation.scoring.pipeline import decide_ready
 from moderation.sites.service import add_site
-from tests.helpers import SiteClient, payload
+from tests.helpers import SiteClient, in_threads, payload
 
 pytestmark = pytest.mark.integration
 
@@ -94,28 +92,18 @@ def test_a_batch_costs_about_as_many_statements_as_one_comment(pg_app):
 
 def test_concurrent_batches_decide_every_revision_exactly_once(pg_app):
     ids = _post(pg_app, 60, authors=4)
-    errors: list[BaseException] = []
 
     def work(offset: int) -> None:
-        with pg_app.app_context():
-            for comment_id in ids[offset::4]:
-                for _attempt in range(5):  # a lock conflict is retried, as the task would
-                    try:
-                        decide_ready(db.session, comment_id=comment_id, revision=1, extra=7)
-                        db.commit()
-                        break
-                    except OperationalError:
-                        db.rollback()
-                    except BaseException as exc:  # pragma: no cover - reported below
-                        errors.append(exc)
-                        return
-            db.remove()
+        for comment_id in ids[offset::4]:
+            for _attempt in range(5):  # a lock conflict is retried, as the task would
+                try:
+                    decide_ready(db.session, comment_id=comment_id, revision=1, extra=7)
+                    db.commit()
+                    break
+                except OperationalError:
+                    db.rollback()
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    errors = in_threads(work, 4)
     assert not errors
     db.session.rollback()
     assert _count(Decision) == 60
