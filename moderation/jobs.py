@@ -5,6 +5,7 @@ This module knows task names and the Celery app, nothing of the domain. Services
 chosen by ``MODERATION_SCORING`` says *where*: ``celery`` sends the task to the broker,
 ``inline`` (tests, tools) runs the same registered task in this process. Either way the
 work starts only once the caller's transaction has committed, and by id, never object.
+Callback deliveries a transaction makes many of are grouped: one message per site.
 """
 
 from __future__ import annotations
