@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
@@ -113,3 +116,38 @@ def test_concurrent_batches_decide_every_revision_exactly_once(pg_app):
     assert db.session.scalar(select(func.sum(Author.approved_count))) == 60
     pending = select(func.count()).where(Comment.status == "pending")
     assert db.session.scalar(pending) == 0
+
+
+def test_a_batching_task_skips_its_revision_while_another_batch_holds_it(pg_app):
+    ids = _post(pg_app, 8, authors=8)  # a shared author's counters would serialize them
+    holding, release = threading.Event(), threading.Event()
+
+    errors: list[BaseException] = []
+
+    def first_batch() -> None:
+        with pg_app.app_context():
+            try:
+                decide_ready(db.session, comment_id=ids[0], revision=1, extra=3)  # ids 0-3
+                holding.set()
+                release.wait(30)
+                db.commit()
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                db.remove()
+
+    thread = threading.Thread(target=first_batch)
+    thread.start()
+    assert holding.wait(30)
+    try:
+        # Its own revision is in the other batch: not waited for; it drains the rest.
+        started = time.monotonic()
+        decided = decide_ready(db.session, comment_id=ids[1], revision=1, extra=15)
+        db.commit()
+        assert time.monotonic() - started < 5
+        assert sorted(d.comment_id for d in decided) == ids[4:]
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors
+    assert _count(Decision) == 8
