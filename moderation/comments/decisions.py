@@ -40,11 +40,13 @@ def apply_decision(
     priority: int = 0,
     language: str | None = None,
     closed: bool = False,
+    notices: bool = True,
 ) -> Decision:
     """Decide ``revision`` if the comment is still in ``expected_status``, else raise ``Stale``.
 
     ``closed``: the caller has just closed the comment's open item (a moderator's resolve),
-    so there is none left to withdraw.
+    so there is none left to withdraw. ``notices`` False: the caller knows no notice of
+    illegal content was ever filed on the comment, so their look-ups are skipped.
     """
     action = record["action"]
     queue = queue if queue is not None else ("pending" if action == "review" else None)
@@ -66,6 +68,7 @@ def apply_decision(
         previous_status=expected_status,
         first=first,
         closed=closed,
+        notices=notices,
     )
 
 
@@ -118,18 +121,20 @@ def record_decision(
     previous_status: str,
     first: bool,
     closed: bool = False,
+    notices: bool = True,
 ) -> Decision:
     """Everything a decision implies once its compare-and-set has won (``first``: nothing open)."""
     move_status(session, author_id=comment.author_id, old=previous_status, new=comment.status)
     decision = _new_decision(comment, revision, record)
     _flush_decisions(session, [decision])
-    _effects(session, Won(Verdict(comment, revision, record), first), decision, closed=closed)
+    won = Won(Verdict(comment, revision, record, notices=notices), first)
+    _effects(session, won, decision, closed=closed)
     return decision
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """An automatic decision to write: ``notices`` False when none can be waiting."""
+    """A decision to write: ``notices`` False when no notice of illegal content was filed."""
 
     comment: Comment
     revision: int
@@ -247,7 +252,8 @@ def _effects(session: Session, won: Won, decision: Decision, *, closed: bool = F
         model_version=record.get("model_version"),
         note=record.get("note"),
     )
-    extra = decision_statement(session, comment=comment, decision=decision)
+    notices = won.verdict.notices
+    extra = decision_statement(session, comment=comment, decision=decision, notices=notices)
     supersede = not won.first
     enqueue_delivery(session, comment=comment, decision=decision, supersede=supersede, extra=extra)
     if won.verdict.notices:

@@ -12,11 +12,14 @@ from moderation.sites.models import Site
 
 
 def decision_statement(
-    session: Session, *, comment: Comment, decision: Decision
+    session: Session, *, comment: Comment, decision: Decision, notices: bool = True
 ) -> dict[str, Any] | None:
-    """Issue the statement of a rejection; the callback's extra ``statement`` key, or None."""
+    """Issue the statement of a rejection; the callback's extra ``statement`` key, or None.
+
+    ``notices`` False: no notice of illegal content was filed (no look-up needed).
+    """
     if decision.status != "rejected":
         return None
-    statement = issue_for_decision(session, comment=comment, decision=decision)
+    statement = issue_for_decision(session, comment=comment, decision=decision, notices=notices)
     site = session.get_one(Site, comment.site_id)
     return {"statement": statement_view(statement, site, comment)}

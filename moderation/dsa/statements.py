@@ -33,20 +33,22 @@ def appeal_days() -> int:
     return max(MIN_APPEAL_DAYS, int(current_app.config["APPEAL_DAYS"]))
 
 
-def issue_for_decision(session: Session, *, comment: Comment, decision: Decision) -> Statement:
-    """The statement of a rejection (flushed)."""
+def issue_for_decision(
+    session: Session, *, comment: Comment, decision: Decision, notices: bool = True
+) -> Statement:
+    """The statement of a rejection (flushed); ``notices`` False: none filed, none read."""
     record = decision.record
-    notices = _notices(session, comment.id)
+    filed = _notices(session, comment.id) if notices else []
     data: dict[str, Any] = {
         "decision_visibility": [tdb.REMOVED],
-        **_ground(record, notices),
-        "decision_facts": _facts(record, decision, bool(notices)),
+        **_ground(record, filed),
+        "decision_facts": _facts(record, decision, bool(filed)),
         "category": _category(record),
         "content_type": ["CONTENT_TYPE_TEXT"],
         "content_date": comment.received_at.date().isoformat(),
         "application_date": decision.decided_at.date().isoformat(),
         "territorial_scope": list(tdb.EEA),
-        "source_type": tdb.SOURCE_ARTICLE_16 if notices else tdb.SOURCE_VOLUNTARY,
+        "source_type": tdb.SOURCE_ARTICLE_16 if filed else tdb.SOURCE_VOLUNTARY,
         **_automation(session, decision),
     }
     language = (comment.language or "")[:2]

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from moderation.accounts.models import User
@@ -19,6 +19,7 @@ from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
 from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
+from moderation.flags.models import Flag
 from moderation.flags.service import settle_flags
 from moderation.queue.audits import QUEUE as AUDIT_QUEUE
 from moderation.queue.audits import audit_record
@@ -198,7 +199,7 @@ def resolve(
         if held.queue == "appeals":  # DSA art. 20
             return resolve_appeal(session, item=held, user=user, action=action, note=note)
         raise _conflict(session, item_id)
-    comment, previous = _comment_with_decision(session, item.comment_id)
+    comment, previous, notices = _comment_with_decision(session, item.comment_id)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
     record = _moderator_record(previous, user, action, reason, note)
     if item.queue == AUDIT_QUEUE:  # a blind label, marked so; a rejection overturns the approval
@@ -211,15 +212,19 @@ def resolve(
             expected_status=comment.status,
             record=record,
             closed=True,
+            notices=notices,
         )
     except Stale as exc:  # the comment moved on (new revision, deletion) in between
         raise Stale("The comment changed while it was being resolved.") from exc
     return item
 
 
-def _comment_with_decision(session: Session, comment_id: int) -> tuple[Comment, Decision | None]:
-    # Read fresh, with its current revision's latest decision (the evidence kept) and its
-    # site (the statement and the callback need it): one statement instead of three.
+def _comment_with_decision(
+    session: Session, comment_id: int
+) -> tuple[Comment, Decision | None, bool]:
+    # Read fresh, with its current revision's latest decision (the evidence kept), its
+    # site (the statement and the callback need it) and whether readers filed notices of
+    # illegal content (if not, the decision skips their two look-ups): one statement.
     latest = aliased(Decision)
     newest = (
         select(func.max(latest.id))
@@ -227,15 +232,16 @@ def _comment_with_decision(session: Session, comment_id: int) -> tuple[Comment, 
         .correlate(Comment)
         .scalar_subquery()
     )
+    notices = exists().where(Flag.comment_id == Comment.id, Flag.reason == "illegal")
     query = (
-        select(Comment, Decision, Site)
+        select(Comment, Decision, Site, notices)
         .join(Site, Site.id == Comment.site_id)
         .outerjoin(Decision, Decision.id == newest)
         .where(Comment.id == comment_id)
         .execution_options(populate_existing=True)
     )
-    comment, decision, _site = session.execute(query).one()
-    return comment, decision
+    comment, decision, _site, filed = session.execute(query).one()
+    return comment, decision, bool(filed)
 
 
 def _moderator_record(

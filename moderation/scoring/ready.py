@@ -1,7 +1,7 @@
 """Claiming revisions to decide: each with everything its decision needs, in one statement.
 
 One SELECT per claim loads the comment, its current revision, its author, the author's
-sanctions in force, whether readers' notices wait for an answer, and every history
+sanctions in force, whether readers filed notices of illegal content, and every history
 look-up the ruleset declares (correlated subqueries). On PostgreSQL the comments rows
 are locked ``FOR UPDATE``: the extra ready ones are taken ``SKIP LOCKED``, so two workers
 never claim the same one and the compare-and-set that follows cannot lose (it is still
@@ -40,7 +40,7 @@ class Ready:
     stored: CommentRevision
     author: Author
     sanctions: tuple[str, ...]
-    notices: bool  # unanswered notices of illegal content wait on this comment
+    notices: bool  # readers filed notices of illegal content on this comment (answered or not)
     history: HistorySnapshot
 
     def facts(self) -> CommentFacts:
@@ -105,9 +105,7 @@ def _query(needs: frozenset[HistoryNeed]) -> Select[Any]:
         )
         .scalar_subquery()
     )
-    notices = exists().where(
-        Flag.comment_id == Comment.id, Flag.reason == "illegal", Flag.notified_at.is_(None)
-    )
+    notices = exists().where(Flag.comment_id == Comment.id, Flag.reason == "illegal")
     current = and_(
         CommentRevision.comment_id == Comment.id, CommentRevision.revision == Comment.revision
     )

@@ -120,3 +120,37 @@ def _tdb(statement: dict[str, object]) -> dict[str, object]:
     from moderation.dsa.tdb import FIELDS
 
     return {k: v for k, v in statement.items() if k in FIELDS}
+
+
+def test_an_automatic_rejection_after_an_answered_notice_still_cites_it(site, alice):
+    from tests.eu.conftest import notice
+
+    site.post(payload("c-1", body="Un avis tranquille"))
+    assert notice(site, "c-1").status_code == 201
+    item = alice.page(queue="reported")["items"][0]
+    alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "approve"})  # notice answered
+    site.post(payload("c-1", body=THREAT))  # a new revision, rejected by the rules
+    statement = statement_of(site, "c-1").json["statement"]
+    assert statement["automated_decision"] == "AUTOMATED_DECISION_FULLY"
+    assert statement["source_type"] == "SOURCE_ARTICLE_16"
+
+
+def test_resolving_a_comment_nobody_reported_reads_no_notices(site, alice):
+    from sqlalchemy import event
+
+    site.post(payload("c-1", body=HELD))
+    item = alice.page()["items"][0]
+    flags: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "flags" in statement:
+            flags.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "reject", "reason": "insult"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert statement_of(site, "c-1").json["statement"]["source_type"] == "SOURCE_VOLUNTARY"
+    # The comment's read asks whether notices exist; settling reader reports updates them.
+    assert flags == ["SELECT", "UPDATE"], flags

@@ -169,10 +169,10 @@ def test_a_revision_that_breaks_a_batch_stops_only_itself(app, site, held, monke
         site.post(payload(f"c-{n}", body=f"Un avis poli {n}"))
     real = writing.decision_statement
 
-    def poisoned(session, *, comment, decision):
+    def poisoned(session, *, comment, decision, **options):
         if comment.external_id == "c-0":
             raise ValueError("a bug that only this comment meets")
-        return real(session, comment=comment, decision=decision)
+        return real(session, comment=comment, decision=decision, **options)
 
     monkeypatch.setattr(writing, "decision_statement", poisoned)
     app.config["SCORING_BATCH"] = 4
