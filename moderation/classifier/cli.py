@@ -190,6 +190,12 @@ def evaluate_command(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Only re-run the rules on this crossval file's stored scores (no training).",
 )
+@click.option(
+    "--source-weight",
+    type=click.Choice(["none", "equal", "sqrt"]),
+    default="none",
+    help="Level-1 weight of a source of n rows in all: n (none, shipped), 1 or sqrt(n).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -202,6 +208,7 @@ def crossval_command(
     no_baseline: bool,
     model_thresholds: bool,
     rescore: Path | None,
+    source_weight: str,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
@@ -224,7 +231,7 @@ def crossval_command(
         protocol,
         only,
         output or cache / f"{protocol}.npz",
-        TrainConfig(seed=seed, baseline=not no_baseline),
+        TrainConfig(seed=seed, baseline=not no_baseline, source_weight=source_weight),
         operating=not model_thresholds,
     )
     click.echo(result)
