@@ -185,6 +185,17 @@ def evaluate_command(
     is_flag=True,
     help="Rules use each fold model's own thresholds, not operating points from other folds.",
 )
+@click.option(
+    "--rescore",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Only re-run the rules on this crossval file's stored scores (no training).",
+)
+@click.option(
+    "--source-weight",
+    type=click.Choice(["none", "equal", "sqrt"]),
+    default="none",
+    help="Level-1 weight of a source of n rows in all: n (none, shipped), 1 or sqrt(n).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -196,21 +207,31 @@ def crossval_command(
     output: Path | None,
     no_baseline: bool,
     model_thresholds: bool,
+    rescore: Path | None,
+    source_weight: str,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
-    from moderation.classifier.crossval_cli import crossval
+    from moderation.classifier.crossval_cli import crossval, rescore_file
     from moderation.classifier.train import TrainConfig
 
     app = current_app.config
+    data, rules_dir = data or Path(app["DATA_DIR"]), rules_dir or Path(app["RULES_DIR"])
+    if rescore is not None:
+        out = output or cache / f"{protocol}-rescored.npz"
+        try:
+            click.echo(rescore_file(data, rules_dir, protocol, rescore, out))
+        except ValueError as exc:  # not this corpus's file, or rules it cannot replay
+            raise click.ClickException(str(exc)) from exc
+        return
     result = crossval(
-        data or Path(app["DATA_DIR"]),
-        rules_dir or Path(app["RULES_DIR"]),
+        data,
+        rules_dir,
         cache,
         protocol,
         only,
         output or cache / f"{protocol}.npz",
-        TrainConfig(seed=seed, baseline=not no_baseline),
+        TrainConfig(seed=seed, baseline=not no_baseline, source_weight=source_weight),
         operating=not model_thresholds,
     )
     click.echo(result)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from moderation.classifier.features import FEATURES_VERSION
 from moderation.classifier.model import Thresholds
 from moderation.classifier.operating import nested_tables
 from moderation.classifier.pipeline_eval import decide_rows, known_names
-from moderation.classifier.train import Progress, TrainConfig, train
+from moderation.classifier.train import Progress, TrainConfig, knobs, train
 from moderation.rules.loader import load_ruleset
 
 #: Whole-source folds. Each holds out French and English sources, and keeps in training
@@ -80,8 +80,8 @@ def fold_key(corpus_digest: str, held: tuple[str, ...], config: TrainConfig) -> 
 
     Not whether the baseline was fitted: a fold cached without it shows ``-`` for it.
     """
-    knobs = asdict(replace(config, baseline=False))
-    text = json.dumps([corpus_digest, held, knobs, FEATURES_VERSION], sort_keys=True)
+    recorded = knobs(replace(config, baseline=False))
+    text = json.dumps([corpus_digest, held, recorded, FEATURES_VERSION], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from moderation.classifier.corpora import load_corpus
 from moderation.classifier.crossval import assemble, fold_plan, run_folds
-from moderation.classifier.crossval_report import plain, report
+from moderation.classifier.crossval_report import CrossSource, plain, report
+from moderation.classifier.rescore import changes, rescore
 from moderation.classifier.train import TrainConfig, stderr_progress
 from moderation.classifier.vectorize import load_lexicon
 
@@ -36,3 +37,13 @@ def crossval(
     cs.save(output)
     title = f"cross-source validation ({protocol}: {len(plan)} folds of whole sources)"
     return f"{title}\n{plain(report(cs))}\n\nwrote {output}"
+
+
+def rescore_file(data: Path, rules_dir: Path, protocol: str, file: Path, output: Path) -> str:
+    """The rules in ``rules_dir`` on ``file``'s stored scores, saved to ``output``; the table."""
+    before = CrossSource.load(file)
+    after = rescore(load_corpus(data), before, rules_dir, fold_plan(protocol))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    after.save(output)
+    title = f"cross-source validation, rules {rules_dir} on the scores of {file}"
+    return f"{title}\n{plain(report(after))}\n\n{changes(before, after)}\nwrote {output}"

@@ -22,6 +22,8 @@ from moderation.scoring.contracts import LABELS
 Progress = Callable[[str], None]
 #: Level-1 models: (kind, inverse regularisation). Measured in docs/model.md.
 BASE = (("nb", 1.0), ("lr", 4.0))
+#: Level-1 source weighting: a source of n rows weighs n (none), 1 (equal) or sqrt(n) in all.
+SOURCE_WEIGHTS = {"none": 1.0, "equal": 0.0, "sqrt": 0.5}
 
 
 @dataclass
@@ -43,11 +45,25 @@ def nb_ratio(x: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     return ratio
 
 
-def fit_base(x: sp.csr_matrix, y: np.ndarray, kind: str, c: float) -> tuple[np.ndarray, float]:
-    """One level-1 model as (weights over features, intercept)."""
+def source_weights(sources: np.ndarray, scheme: str) -> np.ndarray | None:
+    """Row weights (mean 1) giving a source of n rows n**p in all; None for ``none``."""
+    if scheme not in SOURCE_WEIGHTS:
+        raise ValueError(f"unknown source weighting {scheme!r}: {', '.join(SOURCE_WEIGHTS)}")
+    if scheme == "none":
+        return None
+    _, inverse, counts = np.unique(sources, return_inverse=True, return_counts=True)
+    weights: np.ndarray = counts[inverse] ** (SOURCE_WEIGHTS[scheme] - 1.0)
+    normalised: np.ndarray = weights * len(weights) / weights.sum()
+    return normalised
+
+
+def fit_base(
+    x: sp.csr_matrix, y: np.ndarray, kind: str, c: float, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """One level-1 model as (weights over features, intercept); the NB ratio is unweighted."""
     scale = nb_ratio(x, y) if kind == "nb" else np.ones(x.shape[1], dtype=np.float32)
     fit = LogisticRegression(C=c, max_iter=2000)
-    fit.fit(x @ sp.diags(scale), y)
+    fit.fit(x @ sp.diags(scale), y, sample_weight=weight)
     return (fit.coef_[0] * scale).astype(np.float32), float(fit.intercept_[0])
 
 
@@ -57,9 +73,19 @@ def _trainable(y: np.ndarray) -> bool:
 
 
 def level1(
-    x: sp.csr_matrix, y: np.ndarray, folds: np.ndarray, progress: Progress
+    x: sp.csr_matrix,
+    y: np.ndarray,
+    folds: np.ndarray,
+    progress: Progress,
+    sources: np.ndarray | None = None,
+    weighting: str = "none",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Full-data weights (features, K), intercepts (K,) and out-of-fold log-odds (rows, K)."""
+    """Full-data weights (features, K), intercepts (K,) and out-of-fold log-odds (rows, K).
+
+    ``weighting`` (``SOURCE_WEIGHTS``) weighs each fit's rows by their ``sources``.
+    """
+    if weighting != "none" and sources is None:
+        raise ValueError("source weighting needs the rows' sources")
     k = len(BASE) * y.shape[1]
     weights = np.zeros((x.shape[1], k), dtype=np.float32)
     bias, oof = np.zeros(k), np.zeros((x.shape[0], k))
@@ -69,15 +95,21 @@ def level1(
             raise ValueError(f"label {label!r} has no training rows with both classes")
         for b, (kind, c) in enumerate(BASE):
             col = j * len(BASE) + b
-            weights[:, col], bias[col] = fit_base(x[known], y[known, j], kind, c)
+            weight = _weights(sources, known, weighting)
+            weights[:, col], bias[col] = fit_base(x[known], y[known, j], kind, c, weight)
             for f in np.unique(folds):
                 fit = known & (folds != f)
                 w, b0 = weights[:, col], bias[col]  # degenerate fold: reuse the full fit
                 if _trainable(y[fit, j]):
-                    w, b0 = fit_base(x[fit], y[fit, j], kind, c)
+                    weight = _weights(sources, fit, weighting)
+                    w, b0 = fit_base(x[fit], y[fit, j], kind, c, weight)
                 oof[folds == f, col] = x[folds == f] @ w + b0
             progress(f"level 1: {label} ({kind}, C={c}) on {known.sum()} rows")
     return weights, bias, oof
+
+
+def _weights(sources: np.ndarray | None, rows: np.ndarray, weighting: str) -> np.ndarray | None:
+    return None if sources is None else source_weights(sources[rows], weighting)
 
 
 def stack_features(z: np.ndarray, lexicon: np.ndarray, is_fr: np.ndarray) -> np.ndarray:

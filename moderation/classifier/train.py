@@ -65,6 +65,18 @@ class TrainConfig:
     folds: int = 4
     max_weights: int | None = 250_000
     baseline: bool = True
+    source_weight: str = "none"  # level 1: stack.SOURCE_WEIGHTS; not shipped (docs/model.md)
+
+
+def knobs(config: TrainConfig) -> dict[str, Any]:
+    """The config as recorded and cache-keyed; a knob at its default since added is left out.
+
+    So models and crossval folds of the shipped config keep their bytes and cache keys.
+    """
+    out = asdict(config)
+    if out["source_weight"] == "none":
+        del out["source_weight"]
+    return out
 
 
 @dataclass
@@ -106,7 +118,7 @@ def _fit(
     vectorizer, x = fit_vectorizer(folded, config.min_df)
     progress(f"features: {x.shape[1]} n-grams from {x.shape[0]} training rows")
     folds = np.random.default_rng(config.seed).integers(0, config.folds, len(folded))
-    w1, b1, oof = stack.level1(x, train.y, folds, progress)
+    w1, b1, oof = stack.level1(x, train.y, folds, progress, train.sources, config.source_weight)
     lex = lexicon_features(folded, lexicon)
     coefs, intercepts = stack.level2(
         stack.stack_features(oof, lex, french_flag(train.languages)), train.y
@@ -172,7 +184,7 @@ def train(
     langs = list(valid.languages)
     scores = model.calibrate(model.logits(valid.texts, langs), langs)
     model.threshold_table = _thresholds(scores, valid)
-    model.info = {"config": asdict(config), "rows": counts, "sklearn": sklearn.__version__}
+    model.info = {"config": knobs(config), "rows": counts, "sklearn": sklearn.__version__}
     progress("calibrated; thresholds set on validation")
     base = np.full_like(scores, np.nan)
     if config.baseline:
