@@ -16,8 +16,11 @@ Event = Callable[..., None]  # event(text, phase=None): log a line, maybe start 
 def kill_workers(
     stack: Stack, opts: Options, stop: threading.Event, sending: threading.Event
 ) -> None:
-    """Every ``kill_every`` s SIGKILL a worker, and a pool process half-way between."""
-    half = opts.kill_every / 2
+    """Every ``kill_every`` s SIGKILL a worker, and a pool process half-way between.
+
+    Every third kill also takes the callbacks worker, mid-batch or not.
+    """
+    half, kills = opts.kill_every / 2, 0
     while True:
         if opts.pool_kills:
             if stop.wait(half) or not sending.is_set():
@@ -28,6 +31,9 @@ def kill_workers(
         elif stop.wait(opts.kill_every) or not sending.is_set():
             return
         stack.kill_worker()
+        kills += 1
+        if opts.callback_kills and kills % 3 == 0:
+            stack.kill_callbacks()
 
 
 def redis_outage(server: PrivateRedis, opts: Options, stop: threading.Event, event: Event) -> None:

@@ -47,6 +47,7 @@ class Options:
     faults: tuple[str, ...] = ("kills", "redis", "postgres", "receiver")
     kill_every: float = 5.0
     pool_kills: bool = True  # also SIGKILL a pool process between worker kills
+    callback_kills: bool = True  # also SIGKILL the callbacks worker every third kill
     workers: int = 2
     concurrency: int = 2
     redis_down: float = 4.0

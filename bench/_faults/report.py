@@ -53,6 +53,7 @@ def summarise(
         retries=retries,
         worker_kills=stack.count["worker"],
         pool_kills=stack.count["pool"],
+        callbacks_kills=stack.count["callbacks"],
         unexpected_exits=len(stack.unexpected),
         deliveries=len(receiver.deliveries),
         duplicates=receiver.duplicates,
@@ -83,7 +84,8 @@ def summarise(
     )
     lines.append(
         f"kills: {stack.count['worker']} workers (SIGKILL to the process group, replaced), "
-        f"{stack.count['pool']} pool processes ({stack.count['pool skipped']} skipped); "
+        f"{stack.count['pool']} pool processes ({stack.count['pool skipped']} skipped), "
+        f"{stack.count['callbacks']} callbacks workers; "
         f"unexpected exits: {len(stack.unexpected)} {stack.unexpected[:5]}"
     )
     lines.append(f"broker queue: at most {stack.count['queue peak']} messages waiting")

@@ -73,6 +73,22 @@ class Stack:
         self.count["worker"] += 1
         self.start_worker()
 
+    def kill_callbacks(self) -> None:
+        """SIGKILL the callbacks worker (a batch of leased callbacks with it); start another.
+
+        What it had leased and not recorded is sent again once the lease is over.
+        """
+        with self.lock:
+            victims = [p for p in self.others if p.name == "callbacks" and p.alive()]
+            if not victims or self.closed:
+                return
+            victim = victims[0]
+            self.others.remove(victim)
+            self.others.append(victim.again())
+        victim.kill()
+        self.retired.append(victim)
+        self.count["callbacks"] += 1
+
     def kill_pool_process(self) -> None:
         """SIGKILL a busy-or-idle pool process of a running worker (its parent forks another).
 
