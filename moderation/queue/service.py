@@ -225,6 +225,8 @@ def _comment_with_decision(
     # Read fresh, with its current revision's latest decision (the evidence kept), its
     # site (the statement and the callback need it) and whether readers filed notices of
     # illegal content (if not, the decision skips their two look-ups): one statement.
+    # Locked, as ``add_notice`` locks it: a notice filed meanwhile is either seen here or
+    # filed after this decision commits (and then routed on the decided comment).
     latest = aliased(Decision)
     newest = (
         select(func.max(latest.id))
@@ -238,6 +240,7 @@ def _comment_with_decision(
         .join(Site, Site.id == Comment.site_id)
         .outerjoin(Decision, Decision.id == newest)
         .where(Comment.id == comment_id)
+        .with_for_update(of=Comment)
         .execution_options(populate_existing=True)
     )
     comment, decision, _site, filed = session.execute(query).one()
