@@ -196,6 +196,13 @@ def evaluate_command(
     default="none",
     help="Level-1 weight of a source of n rows in all: n (none, shipped), 1 or sqrt(n).",
 )
+@click.option(
+    "--c-scale",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Multiply every level-1 C by this (below 1: stronger regularisation; 1 shipped).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -209,6 +216,7 @@ def crossval_command(
     model_thresholds: bool,
     rescore: Path | None,
     source_weight: str,
+    c_scale: float,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
@@ -231,7 +239,9 @@ def crossval_command(
         protocol,
         only,
         output or cache / f"{protocol}.npz",
-        TrainConfig(seed=seed, baseline=not no_baseline, source_weight=source_weight),
+        TrainConfig(
+            seed=seed, baseline=not no_baseline, source_weight=source_weight, c_scale=c_scale
+        ),
         operating=not model_thresholds,
     )
     click.echo(result)

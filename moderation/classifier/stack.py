@@ -79,11 +79,15 @@ def level1(
     progress: Progress,
     sources: np.ndarray | None = None,
     weighting: str = "none",
+    c_scale: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Full-data weights (features, K), intercepts (K,) and out-of-fold log-odds (rows, K).
 
-    ``weighting`` (``SOURCE_WEIGHTS``) weighs each fit's rows by their ``sources``.
+    ``weighting`` (``SOURCE_WEIGHTS``) weighs each fit's rows by their ``sources``;
+    every C of ``BASE`` is multiplied by ``c_scale`` (below 1: stronger regularisation).
     """
+    if c_scale <= 0:
+        raise ValueError(f"c_scale must be positive, not {c_scale}")
     if weighting != "none" and sources is None:
         raise ValueError("source weighting needs the rows' sources")
     k = len(BASE) * y.shape[1]
@@ -93,8 +97,8 @@ def level1(
         known = ~np.isnan(y[:, j])
         if not _trainable(y[:, j]):
             raise ValueError(f"label {label!r} has no training rows with both classes")
-        for b, (kind, c) in enumerate(BASE):
-            col = j * len(BASE) + b
+        for b, (kind, base_c) in enumerate(BASE):
+            col, c = j * len(BASE) + b, base_c * c_scale
             weight = _weights(sources, known, weighting)
             weights[:, col], bias[col] = fit_base(x[known], y[known, j], kind, c, weight)
             for f in np.unique(folds):

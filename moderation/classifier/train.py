@@ -66,6 +66,7 @@ class TrainConfig:
     max_weights: int | None = 250_000
     baseline: bool = True
     source_weight: str = "none"  # level 1: stack.SOURCE_WEIGHTS; not shipped (docs/model.md)
+    c_scale: float = 1.0  # level 1: every C in stack.BASE times this; not shipped (docs/model.md)
 
 
 def knobs(config: TrainConfig) -> dict[str, Any]:
@@ -76,6 +77,8 @@ def knobs(config: TrainConfig) -> dict[str, Any]:
     out = asdict(config)
     if out["source_weight"] == "none":
         del out["source_weight"]
+    if out["c_scale"] == 1.0:
+        del out["c_scale"]
     return out
 
 
@@ -118,7 +121,9 @@ def _fit(
     vectorizer, x = fit_vectorizer(folded, config.min_df)
     progress(f"features: {x.shape[1]} n-grams from {x.shape[0]} training rows")
     folds = np.random.default_rng(config.seed).integers(0, config.folds, len(folded))
-    w1, b1, oof = stack.level1(x, train.y, folds, progress, train.sources, config.source_weight)
+    w1, b1, oof = stack.level1(
+        x, train.y, folds, progress, train.sources, config.source_weight, config.c_scale
+    )
     lex = lexicon_features(folded, lexicon)
     coefs, intercepts = stack.level2(
         stack.stack_features(oof, lex, french_flag(train.languages)), train.y
