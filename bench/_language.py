@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from moderation.text.language import (
-    _LETTER,
     _MAX_CHARS,
     MIN_CONFIDENCE,
     _identifier,
     detect_language,
+    few_letters,
 )
 
 Detect = Callable[[str, str], str]  # (text, the row's language) -> fr | en | und
@@ -53,11 +53,6 @@ def previous_vote(text: str, hint: str | None = None) -> str:
     if margin < 2 and hint in ("fr", "en"):
         return hint
     return best
-
-
-def few_letters(text: str) -> bool:
-    """The shipped detector's "the text cannot tell" test."""
-    return len(_LETTER.findall(text[:_MAX_CHARS])) < 2
 
 
 def restricted(fr: float, en: float, floor: float = MIN_CONFIDENCE) -> str:

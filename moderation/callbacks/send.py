@@ -216,22 +216,25 @@ def _record(session: Session, delivery: Delivery, attempt: Attempt) -> None:
 
 
 def _defer(rest: list[Delivery], failed: Delivery) -> None:
-    """Give back the leases not tried: no attempt counted, due with the failed one's retry."""
+    """Give back the leases not tried, due with the failed one's retry."""
     first = current_app.config["CALLBACK_FIRST_RETRY_SECONDS"]
     due = failed.next_attempt_at
     if failed.status != "pending":  # its window is over; theirs is not
         due = utcnow() + dt.timedelta(seconds=first)
-    for delivery in rest:
-        delivery.attempts -= 1
-        delivery.next_attempt_at = due
+    _release(rest, due)
 
 
 def _give_back(session: Session, rest: list[Delivery]) -> None:
-    """End the leases not used: no attempt counted, due now, in a message of their own."""
-    for delivery in rest:
-        delivery.attempts -= 1
-        delivery.next_attempt_at = utcnow()
+    """End the leases not used, due now, in a message of their own."""
+    _release(rest, utcnow())
     _schedule(session, rest)
+
+
+def _release(deliveries: list[Delivery], due: dt.datetime) -> None:
+    """Undo the leases of callbacks not attempted: no attempt counted, due at ``due``."""
+    for delivery in deliveries:
+        delivery.attempts -= 1
+        delivery.next_attempt_at = due
 
 
 def _schedule(session: Session, deliveries: list[Delivery]) -> None:

@@ -125,7 +125,7 @@ def record_decision(
 ) -> Decision:
     """Everything a decision implies once its compare-and-set has won (``first``: nothing open)."""
     move_status(session, author_id=comment.author_id, old=previous_status, new=comment.status)
-    decision = _new_decision(comment, revision, record)
+    decision = new_decision(comment, revision, record)
     _flush_decisions(session, [decision])
     won = Won(Verdict(comment, revision, record, notices=notices), first)
     _effects(session, won, decision, closed=closed)
@@ -165,9 +165,7 @@ def apply_decisions(session: Session, verdicts: list[Verdict]) -> list[Decision]
     won = _set_all(session, verdicts)
     moves = [(w.verdict.comment.author_id, "pending", w.verdict.comment.status) for w in won]
     move_statuses(session, moves)
-    decisions = [
-        _new_decision(w.verdict.comment, w.verdict.revision, w.verdict.record) for w in won
-    ]
+    decisions = [new_decision(w.verdict.comment, w.verdict.revision, w.verdict.record) for w in won]
     _flush_decisions(session, decisions)
     for item, decision in zip(won, decisions, strict=True):
         _effects(session, item, decision)
@@ -260,7 +258,8 @@ def _effects(session: Session, won: Won, decision: Decision, *, closed: bool = F
         notify_notifiers(session, comment=comment, decision=decision)
 
 
-def _new_decision(comment: Comment, revision: int, record: dict[str, Any]) -> Decision:
+def new_decision(comment: Comment, revision: int, record: dict[str, Any]) -> Decision:
+    """The decision row for ``record``, with the status the comment has just been set to."""
     return Decision(
         comment_id=comment.id,
         revision=revision,

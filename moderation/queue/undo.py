@@ -20,7 +20,12 @@ from moderation.authors.service import move_status
 from moderation.callbacks.models import Delivery
 from moderation.callbacks.service import hold_pending, supersede_pending
 from moderation.comments.audit import record_event
-from moderation.comments.decisions import STATUS_FOR_ACTION, apply_decision, set_status
+from moderation.comments.decisions import (
+    STATUS_FOR_ACTION,
+    apply_decision,
+    new_decision,
+    set_status,
+)
 from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
 from moderation.exceptions import Conflict, Expired, Invalid, NotFound, Stale
@@ -197,20 +202,7 @@ def _add_review_decision(session: Session, comment: Comment, undone: Decision, u
 
 
 def _add(session: Session, comment: Comment, revision: int, record: dict[str, Any]) -> None:
-    session.add(
-        Decision(
-            comment_id=comment.id,
-            revision=revision,
-            action=record["action"],
-            status=STATUS_FOR_ACTION[record["action"]],
-            decided_by=record["decided_by"],
-            reason=record["reason"],
-            record=record,
-            ruleset_version=record.get("ruleset_version"),
-            model_version=record.get("model_version"),
-            decided_at=utcnow(),
-        )
-    )
+    session.add(new_decision(comment, revision, record))  # set_status has set its status
     session.flush()
 
 

@@ -33,7 +33,12 @@ def detect_language(text: str, hint: str | None = None) -> str:
     hint = (hint or "").lower()[:2] or None
     fallback = hint if hint in ("fr", "en") else "und"
     sample = text[:_MAX_CHARS]
-    if len(_LETTER.findall(sample)) < 2:
+    if few_letters(sample):
         return fallback
     language, confidence = _identifier().classify(sample)
     return str(language) if confidence >= MIN_CONFIDENCE else fallback
+
+
+def few_letters(text: str) -> bool:
+    """Fewer than two letters in the part of ``text`` detection reads: the text cannot tell."""
+    return len(_LETTER.findall(text[:_MAX_CHARS])) < 2
