@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier.calibration import Platt
-from moderation.classifier.features import FEATURES_VERSION
+from moderation.classifier.features import CROSS_FEATURES_VERSION, FEATURES_VERSION
 from moderation.classifier.model import LinearModel
 from moderation.classifier.vectorize import Vectorizer
 
@@ -43,7 +43,7 @@ def _meta(model: LinearModel) -> dict[str, Any]:
     vec = model.vectorizer
     return {
         "format": FORMAT,
-        "features": FEATURES_VERSION,
+        "features": CROSS_FEATURES_VERSION if vec.cross else FEATURES_VERSION,
         "labels": list(model.labels),
         "word_vocab": _vocab_list(vec.word_vocab, 0),
         "char_vocab": _vocab_list(vec.char_vocab, len(vec.word_vocab)),
@@ -97,7 +97,12 @@ def _model(meta: dict[str, Any], arrays: dict[str, np.ndarray], version: str) ->
     char = {term: j + len(word) for j, term in enumerate(meta["char_vocab"])}
     return LinearModel(
         labels=tuple(meta["labels"]),
-        vectorizer=Vectorizer(word, char, arrays["idf"].astype(np.float32)),
+        vectorizer=Vectorizer(
+            word,
+            char,
+            arrays["idf"].astype(np.float32),
+            cross=meta["features"] == CROSS_FEATURES_VERSION,
+        ),
         lexicon={lang: frozenset(terms) for lang, terms in meta["lexicon"].items()},
         rows=arrays["rows"].astype(np.int64),
         weights=arrays["weights"].astype(np.float32),
@@ -118,9 +123,10 @@ def from_bytes(payload: bytes, version: str = "unsaved") -> LinearModel:
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             meta = json.loads(archive.read("meta.json").decode("utf-8"))
-            if meta.get("format") != FORMAT or meta.get("features") != FEATURES_VERSION:
+            known = (FEATURES_VERSION, CROSS_FEATURES_VERSION)
+            if meta.get("format") != FORMAT or meta.get("features") not in known:
                 raise ModelIntegrityError(
-                    f"model {version}: format {meta.get('format')!r}/{meta.get('fold')!r} "
+                    f"model {version}: format {meta.get('format')!r}/{meta.get('features')!r} "
                     f"is not {FORMAT!r}/{FEATURES_VERSION!r}; retrain it with this code"
                 )
             names = ("idf", "rows", "weights", "lexicon_weights", "bias")

@@ -203,6 +203,11 @@ def evaluate_command(
     show_default=True,
     help="Multiply every level-1 C by this (below 1: stronger regularisation; 1 shipped).",
 )
+@click.option(
+    "--char-cross",
+    is_flag=True,
+    help="Also character 3-5-grams across word boundaries (a screening variant; not shipped).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -217,6 +222,7 @@ def crossval_command(
     rescore: Path | None,
     source_weight: str,
     c_scale: float,
+    char_cross: bool,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
@@ -240,7 +246,11 @@ def crossval_command(
         only,
         output or cache / f"{protocol}.npz",
         TrainConfig(
-            seed=seed, baseline=not no_baseline, source_weight=source_weight, c_scale=c_scale
+            seed=seed,
+            baseline=not no_baseline,
+            source_weight=source_weight,
+            c_scale=c_scale,
+            char_cross=char_cross,
         ),
         operating=not model_thresholds,
     )

@@ -15,6 +15,8 @@ from itertools import pairwise
 
 #: Names the folding and n-gram scheme; an artifact built with another one is refused.
 FEATURES_VERSION = "fold-2/word-1-2/char-wb-2-5"
+#: The same plus ``cross_ngrams`` (a screening variant; docs/model.md says how it fared).
+CROSS_FEATURES_VERSION = f"{FEATURES_VERSION}+cross-3-5"
 
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|net|org|ly|io|info|biz|be|ch|co|tv|me)\b(?:/\S*)?",
@@ -177,6 +179,25 @@ def char_ngrams(folded: str) -> list[str]:
     grams: list[str] = []
     for token in folded.split():
         grams += token_ngrams(token)
+    return grams
+
+
+def cross_ngrams(folded: str) -> list[str]:
+    """Character 3- to 5-grams spanning the space between two tokens (``e co`` of ``sale con``).
+
+    A screening variant (``TrainConfig.char_cross``), not shipped: these grams have a space
+    inside, so they never collide with ``char_ngrams``, whose spaces are only at the ends.
+    """
+    tokens = folded.split()
+    grams: list[str] = []
+    for a, b in pairwise(tokens):
+        left, right = a[-4:], b[:4]
+        pair = f"{left} {right}"
+        cut = len(left)  # index of the space
+        for n in range(3, 6):
+            # Start so the space is neither the first nor the last character.
+            for i in range(max(0, cut - n + 2), min(cut, len(pair) - n + 1)):
+                grams.append(pair[i : i + n])
     return grams
 
 

@@ -67,6 +67,7 @@ class TrainConfig:
     baseline: bool = True
     source_weight: str = "none"  # level 1: stack.SOURCE_WEIGHTS; not shipped (docs/model.md)
     c_scale: float = 1.0  # level 1: every C in stack.BASE times this; not shipped (docs/model.md)
+    char_cross: bool = False  # features: also n-grams across words; not shipped (docs/model.md)
 
 
 def knobs(config: TrainConfig) -> dict[str, Any]:
@@ -79,6 +80,8 @@ def knobs(config: TrainConfig) -> dict[str, Any]:
         del out["source_weight"]
     if out["c_scale"] == 1.0:
         del out["c_scale"]
+    if not out["char_cross"]:
+        del out["char_cross"]
     return out
 
 
@@ -118,7 +121,7 @@ def _fit(
     train: Corpus, lexicon: dict[str, frozenset[str]], config: TrainConfig, progress: Progress
 ) -> LinearModel:
     folded = [fold(text) for text in train.texts]
-    vectorizer, x = fit_vectorizer(folded, config.min_df)
+    vectorizer, x = fit_vectorizer(folded, config.min_df, config.char_cross)
     progress(f"features: {x.shape[1]} n-grams from {x.shape[0]} training rows")
     folds = np.random.default_rng(config.seed).integers(0, config.folds, len(folded))
     w1, b1, oof = stack.level1(

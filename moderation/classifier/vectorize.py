@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from moderation.classifier.features import (
     char_ngrams,
+    cross_ngrams,
     fold,
     lexicon_ngrams,
     token_ngrams,
@@ -43,6 +44,7 @@ class Vectorizer:
     word_vocab: dict[str, int]
     char_vocab: dict[str, int]
     idf: np.ndarray
+    cross: bool = False  # also character n-grams across token boundaries (not shipped)
     # Character n-grams stay within a token, so a token's columns can be remembered.
     _tokens: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _hits: dict[str, list[tuple[int, int, int]]] = field(
@@ -92,6 +94,8 @@ class Vectorizer:
         found = [j for j in map(self.word_vocab.get, word_ngrams(folded)) if j is not None]
         for token in folded.split():
             found += self._token_columns(token)
+        if self.cross:
+            found += [j for j in map(self.char_vocab.get, cross_ngrams(folded)) if j is not None]
         return found
 
     def entries(self, folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -133,16 +137,22 @@ def _count(
     return matrix.tocsr(), {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
 
 
-def fit_vectorizer(folded: Sequence[str], min_df: int) -> tuple[Vectorizer, sp.csr_matrix]:
+def _with_cross(folded: str) -> list[str]:
+    return char_ngrams(folded) + cross_ngrams(folded)
+
+
+def fit_vectorizer(
+    folded: Sequence[str], min_df: int, cross: bool = False
+) -> tuple[Vectorizer, sp.csr_matrix]:
     """Learn vocabularies and IDF from folded training texts; return their TF-IDF matrix too."""
     words, word_vocab = _count(word_ngrams, folded, min_df)
-    chars, char_vocab = _count(char_ngrams, folded, min_df)
+    chars, char_vocab = _count(_with_cross if cross else char_ngrams, folded, min_df)
     offset = len(word_vocab)
     char_vocab = {gram: j + offset for gram, j in char_vocab.items()}
     counts = sp.hstack([words, chars], format="csr")
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = (np.log((1 + len(folded)) / (1 + df)) + 1).astype(np.float32)
-    return Vectorizer(word_vocab, char_vocab, idf), tfidf(counts, idf, offset)
+    return Vectorizer(word_vocab, char_vocab, idf, cross), tfidf(counts, idf, offset)
 
 
 def load_lexicon(wordlists: Path) -> dict[str, frozenset[str]]:
