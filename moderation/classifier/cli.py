@@ -14,7 +14,13 @@ from flask.cli import with_appcontext
 
 from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
-from moderation.classifier.crossval_report import CROSSVAL, CrossSource, plain, report
+from moderation.classifier.crossval_report import (
+    CROSSVAL,
+    CROSSVAL_LOSO,
+    CrossSource,
+    plain,
+    report,
+)
 from moderation.classifier.decisions import labelled_rows
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
@@ -164,12 +170,16 @@ def evaluate_command(
         return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
-    crossval = folder / CROSSVAL
+    crossval, loso = folder / CROSSVAL, folder / CROSSVAL_LOSO
     if crossval.is_file():
         click.echo(f"\ncross-source validation ({crossval}; rebuild: moderation model crossval)")
         click.echo(plain(report(CrossSource.load(crossval))))
     else:
         click.echo(f"\nno {CROSSVAL} in {folder}: run 'moderation model crossval'")
+    if loso.is_file():
+        rebuild = "moderation model crossval --protocol loso"
+        click.echo(f"\nleave one source out ({loso}; rebuild: {rebuild})")
+        click.echo(plain(report(CrossSource.load(loso))))
 
 
 @model_cli.command("crossval")

@@ -20,6 +20,8 @@ from moderation.scoring.contracts import LABELS
 
 #: The cross-source results kept beside a model whose operating points they set.
 CROSSVAL = "crossval.npz"
+#: The same protocol with one source per fold (``crossval --protocol loso``), when run.
+CROSSVAL_LOSO = "crossval-loso.npz"
 ACTIONS = ("approve", "flag", "review", "reject")
 HELD = (ACTIONS.index("review"), ACTIONS.index("reject"))
 

@@ -10,6 +10,7 @@ from flask import Flask
 
 from moderation.classifier import service
 from moderation.classifier.cli import model_cli
+from tests.classifier.test_crossval import _synthetic
 
 
 def _invoke(app: Flask, args: list[str], stdin: str = "") -> tuple[int, str]:
@@ -62,3 +63,17 @@ def test_promote_list_and_evaluate(model_app: Flask, models_dir: Path, version: 
 def test_promote_unknown_version_fails(model_app: Flask) -> None:
     code, output = _invoke(model_app, ["promote", "clf-20000101-000000000000"])
     assert code == 1 and "missing" in output
+
+
+def test_evaluate_prints_the_cross_source_tables_beside_the_model(
+    model_app: Flask, models_dir: Path, version: str
+) -> None:
+    code, output = _invoke(model_app, ["evaluate", version])
+    assert code == 0 and "no crossval.npz" in output and "leave one source out" not in output
+    _synthetic().save(models_dir / version / "crossval.npz")
+    _synthetic(seed=1).save(models_dir / version / "crossval-loso.npz")
+    code, output = _invoke(model_app, ["evaluate", version])
+    assert code == 0, output
+    grouped, loso = output.split("leave one source out")
+    assert "cross-source validation" in grouped and "s0_fr" in grouped
+    assert "--protocol loso" in loso and "s0_fr" in loso and "fr (mean of sources)" in loso
