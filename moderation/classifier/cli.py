@@ -218,6 +218,13 @@ def evaluate_command(
     is_flag=True,
     help="Also character 3-5-grams across word boundaries (a screening variant; not shipped).",
 )
+@click.option(
+    "--oof",
+    type=click.Choice(["rows", "sources"]),
+    default="rows",
+    show_default=True,
+    help="Level-1 out-of-fold folds for level 2: random rows (shipped) or whole sources.",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -233,6 +240,7 @@ def crossval_command(
     source_weight: str,
     c_scale: float,
     char_cross: bool,
+    oof: str,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
@@ -261,6 +269,7 @@ def crossval_command(
             source_weight=source_weight,
             c_scale=c_scale,
             char_cross=char_cross,
+            oof=oof,
         ),
         operating=not model_thresholds,
     )

@@ -57,6 +57,48 @@ def source_weights(sources: np.ndarray, scheme: str) -> np.ndarray | None:
     return normalised
 
 
+def source_folds(sources: np.ndarray, groups: list[str], n_folds: int) -> np.ndarray:
+    """Out-of-fold folds of whole sources, for level 1 (``TrainConfig.oof``, not shipped).
+
+    Sources that share a group (translations and their originals) share a fold; the
+    largest source families go first, each to the fold with the fewest rows so far.
+    """
+    names = sorted(set(sources))
+    family = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while family[name] != name:
+            name = family[name]
+        return name
+
+    first: dict[str, str] = {}
+    for source, group in zip(sources, groups, strict=True):
+        other = first.setdefault(group, source)
+        family[root(source)] = root(other)
+    members: dict[str, int] = {}
+    for source in sources:
+        members[root(source)] = members.get(root(source), 0) + 1
+    if len(members) < 2:
+        raise ValueError("source folds need at least two independent sources")
+    load = [0] * min(n_folds, len(members))
+    fold_of = {}
+    for name, size in sorted(members.items(), key=lambda item: (-item[1], item[0])):
+        fold_of[name] = min(range(len(load)), key=load.__getitem__)
+        load[fold_of[name]] += size
+    return np.array([fold_of[root(source)] for source in sources])
+
+
+def oof_folds(
+    scheme: str, sources: np.ndarray, groups: list[str], n_folds: int, seed: int
+) -> np.ndarray:
+    """Which out-of-fold part each training row is in: random ``rows`` or whole ``sources``."""
+    if scheme == "sources":
+        return source_folds(sources, groups, n_folds)
+    if scheme != "rows":
+        raise ValueError(f"unknown out-of-fold scheme {scheme!r}: 'rows' or 'sources'")
+    return np.random.default_rng(seed).integers(0, n_folds, len(sources))
+
+
 def fit_base(
     x: sp.csr_matrix, y: np.ndarray, kind: str, c: float, weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, float]:

@@ -68,6 +68,7 @@ class TrainConfig:
     source_weight: str = "none"  # level 1: stack.SOURCE_WEIGHTS; not shipped (docs/model.md)
     c_scale: float = 1.0  # level 1: every C in stack.BASE times this; not shipped (docs/model.md)
     char_cross: bool = False  # features: also n-grams across words; not shipped (docs/model.md)
+    oof: str = "rows"  # level-1 out-of-fold folds: random rows, or whole "sources" (not shipped)
 
 
 def knobs(config: TrainConfig) -> dict[str, Any]:
@@ -82,6 +83,8 @@ def knobs(config: TrainConfig) -> dict[str, Any]:
         del out["c_scale"]
     if not out["char_cross"]:
         del out["char_cross"]
+    if out["oof"] == "rows":
+        del out["oof"]
     return out
 
 
@@ -123,7 +126,7 @@ def _fit(
     folded = [fold(text) for text in train.texts]
     vectorizer, x = fit_vectorizer(folded, config.min_df, config.char_cross)
     progress(f"features: {x.shape[1]} n-grams from {x.shape[0]} training rows")
-    folds = np.random.default_rng(config.seed).integers(0, config.folds, len(folded))
+    folds = stack.oof_folds(config.oof, train.sources, train.groups, config.folds, config.seed)
     w1, b1, oof = stack.level1(
         x, train.y, folds, progress, train.sources, config.source_weight, config.c_scale
     )
