@@ -145,13 +145,20 @@ def level1(
             weights[:, col], bias[col] = fit_base(x[known], y[known, j], kind, c, weight)
             for f in np.unique(folds):
                 fit = known & (folds != f)
-                w, b0 = weights[:, col], bias[col]  # degenerate fold: reuse the full fit
+                # A fold without both classes (whole-source folds of a label one source
+                # annotates) gives the prior, not the full fit, which saw these very rows.
+                w, b0 = np.zeros_like(weights[:, col]), _prior_logit(y[known, j])
                 if _trainable(y[fit, j]):
                     weight = _weights(sources, fit, weighting)
                     w, b0 = fit_base(x[fit], y[fit, j], kind, c, weight)
                 oof[folds == f, col] = x[folds == f] @ w + b0
             progress(f"level 1: {label} ({kind}, C={c}) on {known.sum()} rows")
     return weights, bias, oof
+
+
+def _prior_logit(y: np.ndarray) -> float:
+    rate = float(np.clip(y.mean(), 1e-3, 1 - 1e-3))
+    return float(np.log(rate / (1 - rate)))
 
 
 def _weights(sources: np.ndarray | None, rows: np.ndarray, weighting: str) -> np.ndarray | None:
