@@ -6,11 +6,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from moderation.classifier import stack
 from moderation.classifier.corpora import Corpus
 from moderation.classifier.crossval import fold_key
 from moderation.classifier.train import TrainConfig, knobs, train
+from moderation.scoring.contracts import LABELS
 from tests.classifier.conftest import FAST, LEXICON
 
 
@@ -43,3 +45,15 @@ def test_the_knob_is_keyed_only_when_set(corpus: Corpus) -> None:
     trained = train(corpus, dict(LEXICON), replace(FAST, oof="sources"), lambda m: None)
     assert trained.model.info["config"]["oof"] == "sources"
     assert 0.0 <= trained.validation.model.min() <= trained.validation.model.max() <= 1.0
+
+
+def test_a_fold_without_both_classes_gives_the_prior_not_the_full_fit() -> None:
+    rng = np.random.default_rng(0)
+    x = sp.csr_matrix((rng.random((80, 5)) < 0.4).astype(float))
+    y = np.column_stack([(x[:, 0].toarray()[:, 0] > 0).astype(float)] * len(LABELS))
+    y[:40, 0] = np.nan  # label 0 is annotated by the second half only...
+    folds = np.repeat([0, 1], 40)  # ...so the fold holding that half out cannot fit it
+    _, _, oof = stack.level1(x, y, folds, lambda m: None)
+    prior = np.log(np.nanmean(y[:, 0]) / (1 - np.nanmean(y[:, 0])))
+    np.testing.assert_allclose(oof[40:, 0], prior)  # the full fit saw these rows: not used
+    assert np.ptp(oof[40:, len(stack.BASE)]) > 0  # a label with both classes fits as before
