@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from moderation.classifier.features import Folded, fold_tracked
+from moderation.classifier.features import Folded, cross_spans, fold_tracked
 from moderation.classifier.vectorize import LEXICON_FILES, lexicon_features
 from moderation.scoring.contracts import Explanation, Span
 
@@ -39,6 +39,9 @@ def _occurrences(model: LinearModel, text: str) -> np.ndarray:
     for match in _TOKEN.finditer(text):
         start = match.start()
         hits += [(j, start + a, start + b) for j, a, b in vectorizer.token_hits(match.group())]
+    if vectorizer.cross:
+        chars = vectorizer.char_vocab
+        hits += [(chars[g], a, b) for g, a, b in cross_spans(text) if g in chars]
     return np.array(hits, dtype=np.int64).reshape(-1, 3)
 
 

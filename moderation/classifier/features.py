@@ -42,6 +42,7 @@ _REPEAT = re.compile(r"([^\W\d_])\1{2,}|([^\w\s])\2{2,}")
 _SPACED = re.compile(r"(?<!\w)(?:[^\W\d_][ .]){3,}[^\W\d_](?!\w)")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\S+")
 _SPECIAL = {"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"}
 _SPECIAL |= {"«": '"', "»": '"', "“": '"', "”": '"', "–": "-", "—": "-", "\u200b": ""}
 _SPECIAL |= {"\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": ""}
@@ -188,17 +189,22 @@ def cross_ngrams(folded: str) -> list[str]:
     A screening variant (``TrainConfig.char_cross``), not shipped: these grams have a space
     inside, so they never collide with ``char_ngrams``, whose spaces are only at the ends.
     """
-    tokens = folded.split()
-    grams: list[str] = []
-    for a, b in pairwise(tokens):
-        left, right = a[-4:], b[:4]
+    return [gram for gram, _, _ in cross_spans(folded)]
+
+
+def cross_spans(folded: str) -> list[tuple[str, int, int]]:
+    """``cross_ngrams`` with each gram's [start, end) in ``folded`` (single-spaced, as folded)."""
+    spans = []
+    for a, b in pairwise(_TOKEN.finditer(folded)):
+        start = max(a.start(), a.end() - 4)  # the last four characters of the left token
+        left, right = folded[start : a.end()], b.group()[:4]
         pair = f"{left} {right}"
         cut = len(left)  # index of the space
         for n in range(3, 6):
             # Start so the space is neither the first nor the last character.
             for i in range(max(0, cut - n + 2), min(cut, len(pair) - n + 1)):
-                grams.append(pair[i : i + n])
-    return grams
+                spans.append((pair[i : i + n], start + i, start + i + n))
+    return spans
 
 
 def lexicon_ngrams(folded: str) -> set[str]:

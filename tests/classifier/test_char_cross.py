@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from moderation.classifier import artifact
 from moderation.classifier.corpora import Corpus
 from moderation.classifier.crossval import fold_key
+from moderation.classifier.explain import _occurrences
 from moderation.classifier.features import (
     CROSS_FEATURES_VERSION,
     FEATURES_VERSION,
@@ -57,3 +59,15 @@ def test_the_knob_is_keyed_only_when_set_and_the_artifact_records_it(corpus: Cor
     texts = ["sale con va", "merci"]
     before = [o.scores for o in model.score_many(texts)]
     assert [o.scores for o in again.score_many(texts)] == before
+
+
+def test_explanations_see_every_column_scoring_counts(corpus: Corpus) -> None:
+    model = train(corpus, dict(LEXICON), replace(FAST, char_cross=True), lambda m: None).model
+    for text in ["espèce de connard, va", "sale con", "merci  pour   cet article"]:
+        folded = fold(text)
+        spans = _occurrences(model, folded)
+        assert Counter(spans[:, 0].tolist()) == Counter(model.vectorizer.columns(folded))
+        for column, start, end in spans:  # each span is where its n-gram is
+            gram = next((g for g, j in model.vectorizer.char_vocab.items() if j == column), None)
+            if gram is not None and " " in gram.strip():
+                assert folded[start:end] == gram
