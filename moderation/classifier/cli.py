@@ -225,6 +225,13 @@ def evaluate_command(
     show_default=True,
     help="Level-1 out-of-fold folds for level 2: random rows (shipped) or whole sources.",
 )
+@click.option(
+    "--min-df",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Keep n-grams found in at least this many training rows (2 shipped).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -241,6 +248,7 @@ def crossval_command(
     c_scale: float,
     char_cross: bool,
     oof: str,
+    min_df: int,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
@@ -270,6 +278,7 @@ def crossval_command(
             c_scale=c_scale,
             char_cross=char_cross,
             oof=oof,
+            min_df=min_df,
         ),
         operating=not model_thresholds,
     )
