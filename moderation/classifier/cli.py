@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from flask import current_app
@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
+from moderation.classifier.cli_knobs import knob_options
 from moderation.classifier.crossval_report import (
     CROSSVAL,
     CROSSVAL_LOSO,
@@ -200,38 +201,7 @@ def evaluate_command(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Only re-run the rules on this crossval file's stored scores (no training).",
 )
-@click.option(
-    "--source-weight",
-    type=click.Choice(["none", "equal", "sqrt"]),
-    default="none",
-    help="Level-1 weight of a source of n rows in all: n (none, shipped), 1 or sqrt(n).",
-)
-@click.option(
-    "--c-scale",
-    type=click.FloatRange(min=0.0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="Multiply every level-1 C by this (below 1: stronger regularisation; 1 shipped).",
-)
-@click.option(
-    "--char-cross",
-    is_flag=True,
-    help="Also character 3-5-grams across word boundaries (a screening variant; not shipped).",
-)
-@click.option(
-    "--oof",
-    type=click.Choice(["rows", "sources"]),
-    default="rows",
-    show_default=True,
-    help="Level-1 out-of-fold folds for level 2: random rows (shipped) or whole sources.",
-)
-@click.option(
-    "--min-df",
-    type=click.IntRange(min=1),
-    default=2,
-    show_default=True,
-    help="Keep n-grams found in at least this many training rows (2 shipped).",
-)
+@knob_options
 @click.option("--seed", type=int, default=42, show_default=True)
 @with_appcontext
 def crossval_command(
@@ -244,12 +214,8 @@ def crossval_command(
     no_baseline: bool,
     model_thresholds: bool,
     rescore: Path | None,
-    source_weight: str,
-    c_scale: float,
-    char_cross: bool,
-    oof: str,
-    min_df: int,
     seed: int,
+    **knobs: Any,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
     from moderation.classifier.crossval_cli import crossval, rescore_file
@@ -271,15 +237,7 @@ def crossval_command(
         protocol,
         only,
         output or cache / f"{protocol}.npz",
-        TrainConfig(
-            seed=seed,
-            baseline=not no_baseline,
-            source_weight=source_weight,
-            c_scale=c_scale,
-            char_cross=char_cross,
-            oof=oof,
-            min_df=min_df,
-        ),
+        TrainConfig(seed=seed, baseline=not no_baseline, **knobs),
         operating=not model_thresholds,
     )
     click.echo(result)

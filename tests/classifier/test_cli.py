@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from moderation.classifier import service
+from moderation.classifier import crossval_cli, service
 from moderation.classifier.cli import model_cli
+from moderation.classifier.train import TrainConfig
 from tests.classifier.test_crossval import _synthetic
 
 
@@ -77,3 +79,22 @@ def test_evaluate_prints_the_cross_source_tables_beside_the_model(
     grouped, loso = output.split("leave one source out")
     assert "cross-source validation" in grouped and "s0_fr" in grouped
     assert "--protocol loso" in loso and "s0_fr" in loso and "fr (mean of sources)" in loso
+
+
+def test_crossval_passes_every_knob_to_the_training_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = Flask(__name__)
+    app.config |= {"DATA_DIR": str(tmp_path), "RULES_DIR": str(tmp_path)}
+    seen: list[TrainConfig] = []
+    monkeypatch.setattr(crossval_cli, "crossval", lambda *a, **k: seen.append(a[6]) or "ok")
+    args = ["crossval", "--data", str(tmp_path), "--no-baseline", "--char-cross"]
+    args += ["--oof", "sources", "--min-df", "3", "--c-scale", "0.5", "--source-weight", "sqrt"]
+    code, output = _invoke(app, args)
+    assert code == 0, output
+    expected = TrainConfig(
+        baseline=False, char_cross=True, oof="sources", min_df=3, c_scale=0.5, source_weight="sqrt"
+    )
+    assert seen == [expected]
+    code, _ = _invoke(app, ["crossval"])
+    assert code == 0 and seen[1] == TrainConfig()  # no option: the shipped config
