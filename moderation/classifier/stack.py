@@ -144,14 +144,15 @@ def level1(
             weight = _weights(sources, known, weighting)
             weights[:, col], bias[col] = fit_base(x[known], y[known, j], kind, c, weight)
             for f in np.unique(folds):
-                fit = known & (folds != f)
-                # A fold without both classes (whole-source folds of a label one source
-                # annotates) gives the prior, not the full fit, which saw these very rows.
-                w, b0 = np.zeros_like(weights[:, col]), _prior_logit(y[known, j])
+                fit, held = known & (folds != f), folds == f
                 if _trainable(y[fit, j]):
                     weight = _weights(sources, fit, weighting)
                     w, b0 = fit_base(x[fit], y[fit, j], kind, c, weight)
-                oof[folds == f, col] = x[folds == f] @ w + b0
+                    oof[held, col] = x[held] @ w + b0
+                else:
+                    # A fold without both classes (whole-source folds of a label one source
+                    # annotates) gets the prior, not the full fit, which saw these very rows.
+                    oof[held, col] = _prior_logit(y[known, j])
             progress(f"level 1: {label} ({kind}, C={c}) on {known.sum()} rows")
     return weights, bias, oof
 

@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -71,21 +71,21 @@ class TrainConfig:
     oof: str = "rows"  # level-1 out-of-fold folds: random rows, or whole "sources" (not shipped)
 
 
+#: Knobs added after the shipped model was built: recorded and cache-keyed only when set.
+LATER_KNOBS = ("source_weight", "c_scale", "char_cross", "oof")
+
+
 def knobs(config: TrainConfig) -> dict[str, Any]:
-    """The config as recorded and cache-keyed; a knob at its default since added is left out.
+    """The config as recorded and cache-keyed; a ``LATER_KNOBS`` one at its default is left out.
 
     So models and crossval folds of the shipped config keep their bytes and cache keys.
     """
-    out = asdict(config)
-    if out["source_weight"] == "none":
-        del out["source_weight"]
-    if out["c_scale"] == 1.0:
-        del out["c_scale"]
-    if not out["char_cross"]:
-        del out["char_cross"]
-    if out["oof"] == "rows":
-        del out["oof"]
-    return out
+    default = {f.name: f.default for f in fields(TrainConfig)}
+    return {
+        name: value
+        for name, value in asdict(config).items()
+        if name not in LATER_KNOBS or value != default[name]
+    }
 
 
 @dataclass
