@@ -36,7 +36,7 @@ def stream(user_id: int) -> Iterator[str]:
     """
     config = current_app.config
     client: redis.Redis = current_app.extensions["redis"]
-    pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+    pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call, unused-ignore]  # typed from redis 8
     pubsub.subscribe(CHANNEL)
     deadline = time.monotonic() + float(config["STREAM_SECONDS"])
     beat = float(config["STREAM_HEARTBEAT_SECONDS"])
