@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier.calibration import Platt
-from moderation.classifier.features import CROSS_FEATURES_VERSION, FEATURES_VERSION
+from moderation.classifier.features import FEATURE_SCHEMES, FEATURES_VERSION, features_version
 from moderation.classifier.model import LinearModel
 from moderation.classifier.vectorize import Vectorizer
 
@@ -43,7 +43,7 @@ def _meta(model: LinearModel) -> dict[str, Any]:
     vec = model.vectorizer
     return {
         "format": FORMAT,
-        "features": CROSS_FEATURES_VERSION if vec.cross else FEATURES_VERSION,
+        "features": features_version(vec.cross, vec.slang),
         "labels": list(model.labels),
         "word_vocab": _vocab_list(vec.word_vocab, 0),
         "char_vocab": _vocab_list(vec.char_vocab, len(vec.word_vocab)),
@@ -94,6 +94,7 @@ def _read_array(archive: zipfile.ZipFile, name: str) -> np.ndarray:
 
 def _model(meta: dict[str, Any], arrays: dict[str, np.ndarray], version: str) -> LinearModel:
     word = {term: j for j, term in enumerate(meta["word_vocab"])}
+    cross, slang = FEATURE_SCHEMES[meta["features"]]
     char = {term: j + len(word) for j, term in enumerate(meta["char_vocab"])}
     return LinearModel(
         labels=tuple(meta["labels"]),
@@ -101,7 +102,8 @@ def _model(meta: dict[str, Any], arrays: dict[str, np.ndarray], version: str) ->
             word,
             char,
             arrays["idf"].astype(np.float32),
-            cross=meta["features"] == CROSS_FEATURES_VERSION,
+            cross=cross,
+            slang=slang,
         ),
         lexicon={lang: frozenset(terms) for lang, terms in meta["lexicon"].items()},
         rows=arrays["rows"].astype(np.int64),
@@ -123,8 +125,7 @@ def from_bytes(payload: bytes, version: str = "unsaved") -> LinearModel:
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             meta = json.loads(archive.read("meta.json").decode("utf-8"))
-            known = (FEATURES_VERSION, CROSS_FEATURES_VERSION)
-            if meta.get("format") != FORMAT or meta.get("features") not in known:
+            if meta.get("format") != FORMAT or meta.get("features") not in FEATURE_SCHEMES:
                 raise ModelIntegrityError(
                     f"model {version}: format {meta.get('format')!r}/{meta.get('features')!r} "
                     f"is not {FORMAT!r}/{FEATURES_VERSION!r}; retrain it with this code"

@@ -40,6 +40,11 @@ KNOBS = (
         help="Level-1 out-of-fold folds for level 2: random rows (shipped) or whole sources.",
     ),
     click.option(
+        "--slang",
+        is_flag=True,
+        help="Word features also spell out chat shorthand and verlan (ftg, tepu; not shipped).",
+    ),
+    click.option(
         "--min-df",
         type=click.IntRange(min=1),
         default=2,

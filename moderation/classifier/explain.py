@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from moderation.classifier.features import Folded, cross_spans, fold_tracked
+from moderation.classifier.features import Folded, cross_spans, fold_tracked, word_spans
 from moderation.classifier.vectorize import LEXICON_FILES, lexicon_features
 from moderation.scoring.contracts import Explanation, Span
 
@@ -32,7 +32,7 @@ def _occurrences(model: LinearModel, text: str) -> np.ndarray:
     """(column, start, end) of every n-gram occurrence with a column, in folded characters."""
     vectorizer = model.vectorizer
     words = vectorizer.word_vocab
-    tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    tokens = word_spans(text, vectorizer.slang)
     found = [(words.get(t), a, b) for t, a, b in tokens]
     found += [(words.get(f"{t} {u}"), a, e) for (t, a, _), (u, _, e) in pairwise(tokens)]
     hits = [hit for hit in found if hit[0] is not None]
@@ -78,7 +78,7 @@ def _feature_density(
 
 def _lexicon_spans(model: LinearModel, text: str) -> list[list[tuple[int, int]]]:
     """Per lexicon language, the folded spans of the terms that matched."""
-    tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    tokens = word_spans(text, model.vectorizer.slang)
     spans: list[list[tuple[int, int]]] = [[] for _ in LEXICON_FILES]
     for n in (1, 2, 3):
         for i in range(len(tokens) - n + 1):
@@ -97,7 +97,7 @@ def _add_lexicon(
     weights = {"fr": weights[:, :n], "en": weights[:, n:]}.get(
         language, (weights[:, :n] + weights[:, n:]) / 2
     )[:, labels]
-    row = lexicon_features([folded.text], model.lexicon)[0]
+    row = lexicon_features([folded.text], model.lexicon, model.vectorizer.slang)[0]
     for k, spans in enumerate(_lexicon_spans(model, folded.text)):
         total = row[2 * k : 2 * k + 2] @ weights[2 * k : 2 * k + 2]
         for a, b in spans:

@@ -13,10 +13,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from moderation.classifier.slang import SLANG
+
 #: Names the folding and n-gram scheme; an artifact built with another one is refused.
 FEATURES_VERSION = "fold-2/word-1-2/char-wb-2-5"
-#: The same plus ``cross_ngrams`` (a screening variant; docs/model.md says how it fared).
-CROSS_FEATURES_VERSION = f"{FEATURES_VERSION}+cross-3-5"
+#: Suffixes of screening variants (docs/model.md says how each fared): ``cross_ngrams``,
+#: and word features that spell out chat shorthand and verlan (``slang.SLANG``).
+CROSS, SLANG_WORDS = "+cross-3-5", "+slang-1"
+
+
+def features_version(cross: bool = False, slang: bool = False) -> str:
+    """The feature scheme's name with the variants' suffixes."""
+    return FEATURES_VERSION + (CROSS if cross else "") + (SLANG_WORDS if slang else "")
+
+
+#: Every scheme this code can score, and its variants (cross, slang).
+FEATURE_SCHEMES = {
+    features_version(cross, slang): (cross, slang)
+    for cross in (False, True)
+    for slang in (False, True)
+}
 
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|net|org|ly|io|info|biz|be|ch|co|tv|me)\b(?:/\S*)?",
@@ -163,9 +179,29 @@ def fold_tracked(text: str) -> Folded:
     return folded
 
 
-def word_ngrams(folded: str) -> list[str]:
-    """Word unigrams and bigrams of folded text (elisions split: ``l'idiot`` gives ``idiot``)."""
+def word_spans(folded: str, slang: bool = False) -> list[tuple[str, int, int]]:
+    """Words of folded text with their [start, end); with ``slang``, shorthand spelled out.
+
+    A spelled-out word takes the span of the token it stands for (``ftg`` gives ``ferme``,
+    ``ta`` and ``gueule``, each spanning ``ftg``).
+    """
+    spans = []
+    for match in _WORD.finditer(folded):
+        token, start, end = match.group(), match.start(), match.end()
+        for word in SLANG.get(token, (token,)) if slang else (token,):
+            spans.append((word, start, end))
+    return spans
+
+
+def _words(folded: str, slang: bool) -> list[str]:
+    """``word_spans`` without the spans: the words scoring counts, on its hot path."""
     tokens = _WORD.findall(folded)
+    return [word for token in tokens for word in SLANG.get(token, (token,))] if slang else tokens
+
+
+def word_ngrams(folded: str, slang: bool = False) -> list[str]:
+    """Word unigrams and bigrams of folded text (elisions split: ``l'idiot`` gives ``idiot``)."""
+    tokens = _words(folded, slang)
     return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
@@ -207,9 +243,9 @@ def cross_spans(folded: str) -> list[tuple[str, int, int]]:
     return spans
 
 
-def lexicon_ngrams(folded: str) -> set[str]:
+def lexicon_ngrams(folded: str, slang: bool = False) -> set[str]:
     """Word 1- to 3-grams of folded text, to match multi-word lexicon entries."""
-    tokens = _WORD.findall(folded)
+    tokens = _words(folded, slang)
     grams = set(tokens)
     grams.update(f"{a} {b}" for a, b in pairwise(tokens))
     grams.update(f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False))

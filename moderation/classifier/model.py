@@ -52,7 +52,8 @@ class LinearModel:
         rows, cols, values = self.vectorizer.entries(folded)
         # Columns without a stored weight all point at the final all-zero row.
         contributions = self.weights[self.rows[cols]] * values[:, None].astype(np.float32)
-        both = lexicon_features(folded, self.lexicon) @ self.lexicon_weights
+        lexicon = lexicon_features(folded, self.lexicon, self.vectorizer.slang)
+        both = lexicon @ self.lexicon_weights
         if len(rows):
             present, starts = np.unique(rows, return_index=True)
             both[present] += np.add.reduceat(contributions, starts, axis=0)

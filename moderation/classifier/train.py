@@ -69,10 +69,11 @@ class TrainConfig:
     c_scale: float = 1.0  # level 1: every C in stack.BASE times this; not shipped (docs/model.md)
     char_cross: bool = False  # features: also n-grams across words; not shipped (docs/model.md)
     oof: str = "rows"  # level-1 out-of-fold folds: random rows, or whole "sources" (not shipped)
+    slang: bool = False  # features: word n-grams spell out shorthand and verlan (slang.py)
 
 
 #: Knobs added after the shipped model was built: recorded and cache-keyed only when set.
-LATER_KNOBS = ("source_weight", "c_scale", "char_cross", "oof")
+LATER_KNOBS = ("source_weight", "c_scale", "char_cross", "oof", "slang")
 
 
 def knobs(config: TrainConfig) -> dict[str, Any]:
@@ -124,13 +125,13 @@ def _fit(
     train: Corpus, lexicon: dict[str, frozenset[str]], config: TrainConfig, progress: Progress
 ) -> LinearModel:
     folded = [fold(text) for text in train.texts]
-    vectorizer, x = fit_vectorizer(folded, config.min_df, config.char_cross)
+    vectorizer, x = fit_vectorizer(folded, config.min_df, config.char_cross, config.slang)
     progress(f"features: {x.shape[1]} n-grams from {x.shape[0]} training rows")
     folds = stack.oof_folds(config.oof, train.sources, train.groups, config.folds, config.seed)
     w1, b1, oof = stack.level1(
         x, train.y, folds, progress, train.sources, config.source_weight, config.c_scale
     )
-    lex = lexicon_features(folded, lexicon)
+    lex = lexicon_features(folded, lexicon, config.slang)
     coefs, intercepts = stack.level2(
         stack.stack_features(oof, lex, french_flag(train.languages)), train.y
     )

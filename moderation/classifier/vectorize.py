@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ class Vectorizer:
     char_vocab: dict[str, int]
     idf: np.ndarray
     cross: bool = False  # also character n-grams across token boundaries (not shipped)
+    slang: bool = False  # word features spell out chat shorthand and verlan (slang.py)
     # Character n-grams stay within a token, so a token's columns can be remembered.
     _tokens: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _hits: dict[str, list[tuple[int, int, int]]] = field(
@@ -91,7 +93,8 @@ class Vectorizer:
 
     def columns(self, folded: str) -> list[int]:
         """Columns of one folded text's n-grams, once per occurrence."""
-        found = [j for j in map(self.word_vocab.get, word_ngrams(folded)) if j is not None]
+        grams = word_ngrams(folded, self.slang)
+        found = [j for j in map(self.word_vocab.get, grams) if j is not None]
         for token in folded.split():
             found += self._token_columns(token)
         if self.cross:
@@ -142,17 +145,17 @@ def _with_cross(folded: str) -> list[str]:
 
 
 def fit_vectorizer(
-    folded: Sequence[str], min_df: int, cross: bool = False
+    folded: Sequence[str], min_df: int, cross: bool = False, slang: bool = False
 ) -> tuple[Vectorizer, sp.csr_matrix]:
     """Learn vocabularies and IDF from folded training texts; return their TF-IDF matrix too."""
-    words, word_vocab = _count(word_ngrams, folded, min_df)
+    words, word_vocab = _count(partial(word_ngrams, slang=slang), folded, min_df)
     chars, char_vocab = _count(_with_cross if cross else char_ngrams, folded, min_df)
     offset = len(word_vocab)
     char_vocab = {gram: j + offset for gram, j in char_vocab.items()}
     counts = sp.hstack([words, chars], format="csr")
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = (np.log((1 + len(folded)) / (1 + df)) + 1).astype(np.float32)
-    return Vectorizer(word_vocab, char_vocab, idf, cross), tfidf(counts, idf, offset)
+    return Vectorizer(word_vocab, char_vocab, idf, cross, slang), tfidf(counts, idf, offset)
 
 
 def load_lexicon(wordlists: Path) -> dict[str, frozenset[str]]:
@@ -167,11 +170,13 @@ def load_lexicon(wordlists: Path) -> dict[str, frozenset[str]]:
     return lexicon
 
 
-def lexicon_features(folded: Iterable[str], lexicon: Mapping[str, frozenset[str]]) -> np.ndarray:
+def lexicon_features(
+    folded: Iterable[str], lexicon: Mapping[str, frozenset[str]], slang: bool = False
+) -> np.ndarray:
     """Per text and lexicon language: log(1 + distinct hits) and whether any term hit."""
     rows = []
     for text in folded:
-        grams = lexicon_ngrams(text)
+        grams = lexicon_ngrams(text, slang)
         row = []
         for language in LEXICON_FILES:
             hits = len(grams & lexicon.get(language, frozenset()))
