@@ -12,16 +12,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from moderation.classifier import service
+from moderation.classifier import ceiling, service
 from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.cli_knobs import knob_options
-from moderation.classifier.crossval_report import (
-    CROSSVAL,
-    CROSSVAL_LOSO,
-    CrossSource,
-    plain,
-    report,
-)
 from moderation.classifier.decisions import labelled_rows
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
@@ -171,16 +164,7 @@ def evaluate_command(
         return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
-    crossval, loso = folder / CROSSVAL, folder / CROSSVAL_LOSO
-    if crossval.is_file():
-        click.echo(f"\ncross-source validation ({crossval}; rebuild: moderation model crossval)")
-        click.echo(plain(report(CrossSource.load(crossval))))
-    else:
-        click.echo(f"\nno {CROSSVAL} in {folder}: run 'moderation model crossval'")
-    if loso.is_file():
-        rebuild = "moderation model crossval --protocol loso"
-        click.echo(f"\nleave one source out ({loso}; rebuild: {rebuild})")
-        click.echo(plain(report(CrossSource.load(loso))))
+    click.echo(ceiling.beside_model(folder, validation))
 
 
 @model_cli.command("crossval")

@@ -76,9 +76,12 @@ def test_evaluate_prints_the_cross_source_tables_beside_the_model(
     _synthetic(seed=1).save(models_dir / version / "crossval-loso.npz")
     code, output = _invoke(model_app, ["evaluate", version])
     assert code == 0, output
-    grouped, loso = output.split("leave one source out")
-    assert "cross-source validation" in grouped and "s0_fr" in grouped
+    in_domain, rest = output.split("\ncross-source validation (")
+    grouped, loso = rest.split("\nleave one source out (")
+    assert "ceiling, in-domain validation" in in_domain and "0.8 within 0.1" in in_domain
+    assert "s0_fr" in grouped and "ceiling, cross-source validation" in grouped
     assert "--protocol loso" in loso and "s0_fr" in loso and "fr (mean of sources)" in loso
+    assert "ceiling, leave one source out" in loso
 
 
 def test_crossval_passes_every_knob_to_the_training_config(
@@ -90,10 +93,16 @@ def test_crossval_passes_every_knob_to_the_training_config(
     monkeypatch.setattr(crossval_cli, "crossval", lambda *a, **k: seen.append(a[6]) or "ok")
     args = ["crossval", "--data", str(tmp_path), "--no-baseline", "--char-cross"]
     args += ["--oof", "sources", "--min-df", "3", "--c-scale", "0.5", "--source-weight", "sqrt"]
-    code, output = _invoke(app, args)
+    code, output = _invoke(app, [*args, "--slang"])
     assert code == 0, output
     expected = TrainConfig(
-        baseline=False, char_cross=True, oof="sources", min_df=3, c_scale=0.5, source_weight="sqrt"
+        baseline=False,
+        char_cross=True,
+        oof="sources",
+        min_df=3,
+        c_scale=0.5,
+        source_weight="sqrt",
+        slang=True,
     )
     assert seen == [expected]
     code, _ = _invoke(app, ["crossval"])
