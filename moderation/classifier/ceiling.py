@@ -4,8 +4,10 @@ Issue 13's targets ask, per language, for a share of harmful comments caught (he
 rejected) while at most a budget of clean ones is flagged. Here, for every source, the
 cut-off on the model's harm score (its highest non-spam label, as in the cross-source
 table) is chosen on that source's own rows so that its clean comments flagged stay within
-the budget. No set of rules picks better on those rows, so the share of harmful comments
-at or above that cut-off bounds what rules on this model can catch there.
+the budget. No cut-off on that score picks better on those rows, so the share of harmful
+comments above it bounds what a rule cutting on that score can catch there. (The house
+rules combine several labels' cut-offs and word lists; docs/model.md measures how close
+they come.)
 
 Read on the in-domain validation rows (a model fitted on 65% of the same source) it bounds
 what the model family reaches with the source in training; on cross-source rows, what it
