@@ -16,23 +16,15 @@ reaches on a source it never saw.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from moderation.classifier.crossval_report import (
-    CROSSVAL,
-    CROSSVAL_LOSO,
-    HARM,
-    SPAM,
-    CrossSource,
-    report,
-    targets,
-)
-from moderation.classifier.crossval_report import plain as cross_plain
+from moderation.classifier.crossval_report import HARM, spam_only, targets
+from moderation.classifier.evaluate import plain as aligned
 
 if TYPE_CHECKING:
+    from moderation.classifier.crossval_report import CrossSource
     from moderation.classifier.evaluate import Validation
 
 #: Issue 13's targets per language: (harmful caught at least, clean flagged at most).
@@ -54,11 +46,6 @@ def caught_within(positive_scores: np.ndarray, clean_scores: np.ndarray, budget:
     return float((positive_scores > first_refused).mean())
 
 
-def _is_spam_only(y: np.ndarray) -> bool:
-    """Rows that annotate spam and nothing else (the spam corpora)."""
-    return bool(np.all(~np.isnan(y[:, SPAM])) and np.all(np.isnan(y[:, HARM])))
-
-
 def ceiling(
     y: np.ndarray, sources: np.ndarray, languages: np.ndarray, model: np.ndarray
 ) -> dict[str, Any]:
@@ -67,7 +54,7 @@ def ceiling(
     for source in sorted(set(sources.tolist()), key=lambda s: (s.endswith("_en"), s)):
         rows = sources == source
         language = str(languages[rows][0])
-        if _is_spam_only(y[rows]) or language not in TARGETS:
+        if spam_only(y[rows]) or language not in TARGETS:
             continue
         positive, clean = targets(y[rows], False)
         score = np.nanmax(model[rows][:, HARM], axis=1)
@@ -88,38 +75,19 @@ def ceiling(
 
 def plain(found: dict[str, Any]) -> str:
     """The ceiling as aligned text, the targets beside the language means."""
-    body = [["source", "harmful", "clean", "caught at most", "target"]]
+    rows = []
     for lang, caught in found["languages"].items():
         goal, budget = TARGETS[lang]
-        body.append(
+        rows.append(
             [f"{lang} (mean of sources)", "", "", f"{caught:.3f}", f"{goal} within {budget}"]
         )
     for source, m in found["sources"].items():
-        body.append([source, str(m["harmful"]), str(m["clean"]), f"{m['caught']:.3f}", ""])
-    widths = [max(len(r[i]) for r in body) for i in range(len(body[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body)
+        rows.append([source, str(m["harmful"]), str(m["clean"]), f"{m['caught']:.3f}", ""])
+    return aligned(["source", "harmful", "clean", "caught at most", "target"], rows)
 
 
-_CROSS_SOURCE = (
-    (CROSSVAL, "cross-source validation", "moderation model crossval"),
-    (CROSSVAL_LOSO, "leave one source out", "moderation model crossval --protocol loso"),
-)
-
-
-def _ceiling_text(title: str, rows: Validation | CrossSource) -> str:
+def text(title: str, rows: Validation | CrossSource) -> str:
+    """The ceiling of one table's rows, with its heading, as ``evaluate`` prints it."""
     found = ceiling(rows.y, rows.sources, rows.languages, rows.model)
     head = f"ceiling, {title}: the best cut-off on the harm score, set per source on its rows"
     return f"\n{head}\n{plain(found)}"
-
-
-def beside_model(folder: Path, validation: Validation) -> str:
-    """What ``evaluate`` prints after the validation table: ceilings and cross-source tables."""
-    out = [_ceiling_text("in-domain validation", validation)]
-    for name, title, rebuild in _CROSS_SOURCE:
-        if (folder / name).is_file():
-            cs = CrossSource.load(folder / name)
-            out.append(f"\n{title} ({folder / name}; rebuild: {rebuild})")
-            out += [cross_plain(report(cs)), _ceiling_text(title, cs)]
-        elif name == CROSSVAL:
-            out.append(f"\nno {CROSSVAL} in {folder}: run 'moderation model crossval'")
-    return "\n".join(out)

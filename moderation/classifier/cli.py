@@ -15,6 +15,13 @@ from flask.cli import with_appcontext
 from moderation.classifier import ceiling, service
 from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.cli_knobs import knob_options
+from moderation.classifier.crossval_report import (
+    CROSS_SOURCE_FILES,
+    CROSSVAL,
+    CrossSource,
+    plain,
+    report,
+)
 from moderation.classifier.decisions import labelled_rows
 from moderation.classifier.evaluate import Validation, table, write_evaluation
 from moderation.classifier.model import LinearModel
@@ -164,7 +171,15 @@ def evaluate_command(
         return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
-    click.echo(ceiling.beside_model(folder, validation))
+    click.echo(ceiling.text("in-domain validation", validation))
+    for name, title, rebuild in CROSS_SOURCE_FILES:
+        if (folder / name).is_file():
+            cross_source = CrossSource.load(folder / name)
+            click.echo(f"\n{title} ({folder / name}; rebuild: {rebuild})")
+            click.echo(plain(report(cross_source)))
+            click.echo(ceiling.text(title, cross_source))
+        elif name == CROSSVAL:
+            click.echo(f"\nno {CROSSVAL} in {folder}: run 'moderation model crossval'")
 
 
 @model_cli.command("crossval")

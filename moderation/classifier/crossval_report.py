@@ -22,6 +22,11 @@ from moderation.scoring.contracts import LABELS
 CROSSVAL = "crossval.npz"
 #: The same protocol with one source per fold (``crossval --protocol loso``), when run.
 CROSSVAL_LOSO = "crossval-loso.npz"
+#: Each file beside a model: its title and the command that rebuilds it.
+CROSS_SOURCE_FILES = (
+    (CROSSVAL, "cross-source validation", "moderation model crossval"),
+    (CROSSVAL_LOSO, "leave one source out", "moderation model crossval --protocol loso"),
+)
 ACTIONS = ("approve", "flag", "review", "reject")
 HELD = (ACTIONS.index("review"), ACTIONS.index("reject"))
 
@@ -103,10 +108,14 @@ def group_metrics(cs: CrossSource, mask: np.ndarray, spam_source: bool) -> dict[
     }
 
 
+def spam_only(y: np.ndarray) -> bool:
+    """Rows of a spam corpus: every one annotates spam."""
+    return bool(np.all(~np.isnan(y[:, SPAM])))
+
+
 def is_spam_source(cs: CrossSource, source: str) -> bool:
     """A source that annotates spam only."""
-    rows = cs.sources == source
-    return bool(np.all(~np.isnan(cs.y[rows, SPAM])))
+    return spam_only(cs.y[cs.sources == source])
 
 
 def report(cs: CrossSource) -> dict[str, Any]:

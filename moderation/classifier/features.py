@@ -194,9 +194,8 @@ def word_spans(folded: str, slang: bool = False) -> list[tuple[str, int, int]]:
 
 
 def _words(folded: str, slang: bool) -> list[str]:
-    """``word_spans`` without the spans: the words scoring counts, on its hot path."""
-    tokens = _WORD.findall(folded)
-    return [word for token in tokens for word in SLANG.get(token, (token,))] if slang else tokens
+    """The words of ``word_spans``; without ``slang`` (the shipped path) a plain findall."""
+    return [word for word, _, _ in word_spans(folded, True)] if slang else _WORD.findall(folded)
 
 
 def word_ngrams(folded: str, slang: bool = False) -> list[str]:
