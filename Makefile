@@ -28,7 +28,7 @@ run: migrate ## Start web and worker (with beat) on the embedded default; Ctrl-C
 	@mkdir -p var
 	@echo "web on http://127.0.0.1:$(PORT)/console/; try 'make demo' in another shell"
 	@MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
-	  exec $(PY) -m moderation.harness.run --port $(PORT)
+	  exec $(PY) -m harness.run --port $(PORT)
 
 demo: install ## Post signed sample comments to the running `make run`: a decision, and held ones for /console/
 	MODERATION_ALLOW_PRIVATE_CALLBACKS=1 $(BIN)/moderation demo --url http://127.0.0.1:$(PORT)

@@ -27,10 +27,10 @@ import psycopg
 
 from bench._stack import Services, bench_env, prepare, services
 from bench._steady import post, webhook
-from moderation.harness.procfile import ProcfileStack
-from moderation.harness.procs import free_port, group_cpu, wait_until
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import LOOPBACK, libpq
+from harness.procfile import ProcfileStack
+from harness.procs import free_port, group_cpu, wait_until
+from harness.receiver import Receiver
+from harness.services import LOOPBACK, libpq
 
 # Statement counts and WAL flush timing (only on the private PostgreSQL we start).
 PG_SETTINGS = ("shared_preload_libraries=pg_stat_statements", "track_wal_io_timing=on")

@@ -14,11 +14,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from moderation.harness import database
-from moderation.harness.procs import ROOT, Proc, wait_until
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import LOOPBACK, private_postgres, private_redis
-from moderation.harness.stack import running, start_web, start_worker
+from harness import database
+from harness.procs import ROOT, Proc, wait_until
+from harness.receiver import Receiver
+from harness.services import LOOPBACK, private_postgres, private_redis
+from harness.stack import running, start_web, start_worker
 
 DEVNULL = Path(os.devnull)
 BENCH = Path(__file__).resolve().parent

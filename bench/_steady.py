@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from moderation.harness.procs import wait_until
+from harness.procs import wait_until
 
 
 def webhook(secret: str, cid: str, i: int) -> tuple[bytes, dict[str, str]]:

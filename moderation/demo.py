@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from moderation.accounts.models import User
 from moderation.accounts.service import add_user, set_password
+from moderation.demo_receiver import Receiver
 from moderation.extensions import db
-from moderation.harness.receiver import Receiver
 from moderation.signing import signature_headers
 from moderation.sites import service
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from harness.receiver import Receiver
 from moderation import create_app
 from moderation.dbcli import upgrade
 from moderation.extensions import db
-from moderation.harness.receiver import Receiver
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, make_app
 

@@ -10,8 +10,8 @@ from typing import Any
 import psycopg
 
 from bench._faults.client import Client
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import libpq
+from harness.receiver import Receiver
+from harness.services import libpq
 
 
 def _db_state(url: str) -> dict[str, Any]:

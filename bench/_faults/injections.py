@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from bench._faults.options import Options
 from bench._faults.stack import Stack
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import PrivatePostgres, PrivateRedis
+from harness.receiver import Receiver
+from harness.services import PrivatePostgres, PrivateRedis
 
 Event = Callable[..., None]  # event(text, phase=None): log a line, maybe start a phase
 

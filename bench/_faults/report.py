@@ -14,7 +14,7 @@ from bench._faults.client import Client
 from bench._faults.options import Options
 from bench._faults.stack import Stack
 from bench._stack import machine
-from moderation.harness.receiver import Receiver
+from harness.receiver import Receiver
 
 
 @dataclass

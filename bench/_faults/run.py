@@ -21,8 +21,8 @@ from bench._faults.options import RULES, Options
 from bench._faults.report import Report, log_problems, summarise
 from bench._faults.setup import create_site, service_env
 from bench._faults.stack import Stack
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import (
+from harness.receiver import Receiver
+from harness.services import (
     PrivatePostgres,
     PrivateRedis,
     missing_tools,

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from bench._faults.options import SLUG, Options
-from moderation.harness.procs import ROOT
+from harness.procs import ROOT
 
 
 def service_env(url: str, broker: str, logs: Path, opts: Options) -> dict[str, str]:

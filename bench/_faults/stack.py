@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench._faults.options import WORKER_LOG_LEVEL, Options
-from moderation.harness.procs import Proc, age, children, free_port
-from moderation.harness.stack import celery_args, start_beat, start_web
+from harness.procs import Proc, age, children, free_port
+from harness.stack import celery_args, start_beat, start_web
 
 
 class Stack:

@@ -159,7 +159,7 @@ class Live:
 @pytest.fixture
 def live(tmp_path, migrated_sqlite):
     """A live server (werkzeug, threaded) on a fresh database, Redis when reachable."""
-    from moderation.harness.receiver import Receiver
+    from harness.receiver import Receiver
     from moderation.sites.service import add_site
     from tests.console.live_server import LiveServer, build_app
     from tests.helpers import SiteClient

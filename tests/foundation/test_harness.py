@@ -8,8 +8,8 @@ from pathlib import Path
 
 import requests
 
-from moderation.harness.procs import Proc, children, group_alive, wait_until
-from moderation.harness.receiver import Receiver
+from harness.procs import Proc, children, group_alive, wait_until
+from harness.receiver import Receiver
 from moderation.signing import signature_headers
 
 

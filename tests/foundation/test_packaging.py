@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -16,3 +17,10 @@ def test_license_is_an_spdx_string_with_a_setuptools_that_reads_it():
     [setuptools] = [Requirement(r) for r in data["build-system"]["requires"]]
     # setuptools 77 is the first to accept an SPDX string for project.license.
     assert setuptools.name == "setuptools" and not setuptools.specifier.contains("76.9")
+
+
+def test_the_wheel_leaves_out_the_test_harness():
+    data = tomllib.loads(PYPROJECT.read_text("utf-8"))
+    include = data["tool"]["setuptools"]["packages"]["find"]["include"]
+    for tooling in ("harness", "harness.run", "tests", "bench"):
+        assert not any(fnmatch(tooling, pattern) for pattern in include), tooling

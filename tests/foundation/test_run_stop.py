@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.harness.procs import (
+from harness.procs import (
     BIN,
     ROOT,
     Proc,
@@ -21,7 +21,7 @@ from moderation.harness.procs import (
     signal_group,
     wait_until,
 )
-from moderation.harness.stack import web_up
+from harness.stack import web_up
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def embedded_env() -> dict[str, str]:
 
 
 def test_the_makefile_runs_the_supervisor() -> None:
-    assert "-m moderation.harness.run" in (ROOT / "Makefile").read_text()
+    assert "-m harness.run" in (ROOT / "Makefile").read_text()
 
 
 @pytest.mark.timeout(180)
@@ -52,7 +52,7 @@ def test_one_sigint_stops_every_process_within_10_s(tmp_path: Path) -> None:
     log = tmp_path / "run.log"
     port = free_port()
     # Its own process group, like a terminal's foreground job.
-    args = [sys.executable, "-m", "moderation.harness.run", "--port", str(port)]
+    args = [sys.executable, "-m", "harness.run", "--port", str(port)]
     supervisor = Proc("run", args, env, log, cwd=tmp_path)
     run = supervisor.handle
     try:

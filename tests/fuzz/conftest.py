@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 from werkzeug.wrappers import Request
 
+from harness.receiver import Receiver
 from moderation.accounts.service import add_user
 from moderation.extensions import db
-from moderation.harness.receiver import Receiver
 from moderation.perspective.keys import add_key
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site

@@ -18,12 +18,12 @@ import pytest
 import redis
 from flask import Flask
 
+from harness.database import empty_tables, flush_redis, reset_database
+from harness.procs import ROOT, Proc
+from harness.receiver import Receiver
+from harness.services import libpq
+from harness.stack import StartError, start_web, start_worker
 from moderation.extensions import db
-from moderation.harness.database import empty_tables, flush_redis, reset_database
-from moderation.harness.procs import ROOT, Proc
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import libpq
-from moderation.harness.stack import StartError, start_web, start_worker
 from moderation.sites.service import add_site
 from tests.helpers import QUEUE_RULES, HttpSite, make_app, unavailable
 

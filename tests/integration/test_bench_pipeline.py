@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from moderation.harness.procs import ROOT
-from moderation.harness.services import missing_tools
+from harness.procs import ROOT
+from harness.services import missing_tools
 from tests.helpers import unavailable
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
+from harness.receiver import Receiver
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.callbacks.send import claim_deliveries, send_deliveries
 from moderation.comments.models import Comment
 from moderation.extensions import db
-from moderation.harness.receiver import Receiver
 from moderation.scoring.pipeline import decide_ready
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, in_threads, payload

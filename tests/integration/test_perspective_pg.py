@@ -12,9 +12,9 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
+from harness.procs import ROOT
+from harness.stack import start_web
 from moderation.extensions import db
-from moderation.harness.procs import ROOT
-from moderation.harness.stack import start_web
 from moderation.perspective.keys import add_key
 from moderation.sites.service import add_site
 

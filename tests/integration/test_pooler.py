@@ -19,14 +19,14 @@ import sqlalchemy.exc
 from flask import Flask
 from sqlalchemy import func, select
 
-from moderation.dbcli import upgrade
-from moderation.extensions import db
-from moderation.harness.services import (
+from harness.services import (
     PrivatePgBouncer,
     missing_tools,
     private_pgbouncer,
     private_postgres,
 )
+from moderation.dbcli import upgrade
+from moderation.extensions import db
 from moderation.sites.models import Site
 from tests.helpers import make_app, unavailable
 

@@ -10,10 +10,10 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from harness.procs import wait_until
+from harness.stack import start_beat, start_worker
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.extensions import db
-from moderation.harness.procs import wait_until
-from moderation.harness.stack import start_beat, start_worker
 from moderation.signing import signature_headers
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, make_app, payload, sweep_now

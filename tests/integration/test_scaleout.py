@@ -18,12 +18,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from harness.procfile import ProcfileStack
+from harness.procs import ROOT, free_port
+from harness.receiver import Receiver
+from harness.services import libpq, missing_tools, private_postgres, private_redis
 from moderation.dbcli import upgrade
 from moderation.extensions import db
-from moderation.harness.procfile import ProcfileStack
-from moderation.harness.procs import ROOT, free_port
-from moderation.harness.receiver import Receiver
-from moderation.harness.services import libpq, missing_tools, private_postgres, private_redis
 from moderation.sites.service import add_site
 from tests.helpers import HttpSite, make_app, payload, unavailable
 

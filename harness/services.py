@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from moderation.harness.procs import Proc, free_port, wait_until
+from harness.procs import Proc, free_port, wait_until
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 # Where private servers listen; a benchmark with network namespaces adds its veth addresses.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from moderation.harness.procs import BIN, ROOT, Proc, children, free_port, tail, wait_until
+from harness.procs import BIN, ROOT, Proc, children, free_port, tail, wait_until
 
 WEB_APP = "moderation:create_app()"
 CELERY_APP = "workers.app"

@@ -1,12 +1,11 @@
-"""The site's callback endpoint on loopback: verifies signatures, records deliveries, can fail."""
+"""The demo's callback endpoint on loopback: verifies signatures and keeps what arrived."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,22 +15,16 @@ DELIVERY_HEADER = "X-Moderation-Delivery"
 
 
 class Receiver:
-    """A real HTTP server that verifies and records callbacks; ``mode`` makes it misbehave."""
+    """A real HTTP server that verifies signed callbacks and records the accepted ones."""
 
     def __init__(self, secrets: Iterable[str] = (), port: int = 0, check: bool = True) -> None:
         self.secrets = list(secrets)
         self.check = check  # False: accept unsigned callbacks (benchmarks)
         self.port = port
-        self.respond: Callable[[dict[str, Any]], int] = lambda _data: 204
-        self.mode = "up"  # "503": answer 503; "hang": accept, answer only once it ends
-        self.unhang = threading.Event()
         self.lock = threading.Condition()
         self.received: list[dict[str, Any]] = []  # every callback answered 2xx, in order
         self.rejected: list[str] = []  # bad signatures and malformed bodies
-        self.deliveries: dict[str, Any] = {}  # X-Moderation-Delivery -> its comment
-        self.by_comment: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-        self.arrivals: list[float] = []  # wall-clock time of each new delivery
-        self.duplicates = self.requests = self.refused = self.hung = self.truncated = 0
+        self.truncated = 0  # bodies shorter than their Content-Length (the sender died)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -66,31 +59,18 @@ class Receiver:
             self._thread = None
 
     def handle(self, headers: dict[str, str], body: bytes, path: str) -> int:
-        """Verify, record, answer with ``respond``'s status (or fail as ``mode`` says)."""
-        with self.lock:
-            self.requests += 1
-            mode = self.mode
-            self.refused += mode == "503"
-            self.hung += mode == "hang"
-        if mode == "hang":
-            self.unhang.wait(60)  # the sender's timeout ends its wait first
-            return 503
-        if mode == "503":
-            return 503
+        """Verify and record one callback; the HTTP status to answer."""
         try:
-            data = self._parse(headers, body, path)
+            data = self.parse(headers, body, path)
         except SignatureError as exc:
-            return self._reject(exc.code, 401)
+            return self.reject(exc.code, 401)
         except ValueError:
-            return self._reject("malformed", 400)
-        status = self.respond(data)
-        if 200 <= status < 300:
-            self._record(data)
-        with self.lock:
-            self.lock.notify_all()
-        return status
+            return self.reject("malformed", 400)
+        self.record(data)
+        return 204
 
-    def _parse(self, headers: dict[str, str], body: bytes, path: str) -> dict[str, Any]:
+    def parse(self, headers: dict[str, str], body: bytes, path: str) -> dict[str, Any]:
+        """The callback's body with its delivery id and raw form; raises if unsigned or bad."""
         if self.check:
             verify(
                 self.secrets,
@@ -104,28 +84,17 @@ class Receiver:
             raise ValueError("callback body is not an object")
         return {"delivery": headers.get(DELIVERY_HEADER), "headers": headers, "raw": body, **parsed}
 
-    def _reject(self, why: str, status: int) -> int:
+    def reject(self, why: str, status: int) -> int:
+        """Note a refused callback; the status to answer."""
         with self.lock:
             self.rejected.append(why)
         return status
 
-    def _record(self, data: dict[str, Any]) -> None:
-        delivery, comment = data["delivery"], data.get("comment")
+    def record(self, data: dict[str, Any]) -> None:
+        """Keep an accepted callback and wake whoever waits for it."""
         with self.lock:
             self.received.append(data)
-            if delivery in self.deliveries:
-                self.duplicates += 1
-                return
-            self.deliveries[delivery] = comment
-            self.arrivals.append(time.time())
-            if isinstance(comment, dict) and "id" in comment:
-                entry = (int(comment["revision"]), str(comment["status"]), str(delivery))
-                self.by_comment[str(comment["id"])].append(entry)
-
-    def got(self, cid: str, revision: int, status: str) -> bool:
-        """Whether a callback for this revision with this status arrived."""
-        with self.lock:
-            return any(r == revision and s == status for r, s, _ in self.by_comment.get(cid, ()))
+            self.lock.notify_all()
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
         """Block until ``count`` callbacks were accepted; return those received so far."""

@@ -8,8 +8,8 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from moderation.harness.procs import BIN, ROOT, Proc
-from moderation.harness.stack import await_start, pool_ready, schedule_opened, web_up
+from harness.procs import BIN, ROOT, Proc
+from harness.stack import await_start, pool_ready, schedule_opened, web_up
 
 PROCFILE = ROOT / "Procfile"
 _DEFAULT = re.compile(r"\$\{(\w+):-([^}]*)\}")

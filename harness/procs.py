@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 # The checkout: child processes run here so ``workers.app`` and relative paths resolve.
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # The virtualenv's scripts (celery, gunicorn, moderation) next to this interpreter.
 BIN = Path(sys.executable).parent
 

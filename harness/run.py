@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from moderation.harness.procs import BIN, Proc, group_alive
-from moderation.harness.stack import WEB_APP, celery_args
+from harness.procs import BIN, Proc, group_alive
+from harness.stack import WEB_APP, celery_args
 
 DEFAULT_SCHEDULE = "var/beat-schedule"
 

@@ -1,0 +1,1 @@
+"""Process harness shared by the integration tests, the benchmarks, fault injection and make run."""

@@ -1,1 +1,0 @@
-"""Process harness shared by the integration tests, the benchmarks, fault injection and the demo."""
