@@ -101,7 +101,7 @@ class Config:
         # Perspective-compatible API: the public base URL its discovery document names.
         self.PUBLIC_URL = _str("MODERATION_PUBLIC_URL", "")
         self.RATE_LIMIT_KEY = _str("MODERATION_RATE_LIMIT_KEY", "100/second")
-        # EU duties (README "EU duties"): appeal window (never under 183 days), identifier
+        # EU duties (docs/eu-duties.md): appeal window (never under 183 days), identifier
         # retention, and the URL of the site's terms cited in statements.
         self.APPEAL_DAYS = max(MIN_APPEAL_DAYS, _int("MODERATION_APPEAL_DAYS", MIN_APPEAL_DAYS))
         self.IP_RETENTION_DAYS = _int("MODERATION_IP_RETENTION_DAYS", 365)
