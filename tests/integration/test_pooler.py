@@ -1,4 +1,4 @@
-"""Behind PgBouncer in transaction pooling mode (docs/operations.md, PgBouncer): prepared statements off.
+"""Behind PgBouncer in transaction pooling mode (docs/operations.md): prepared statements off.
 
 psycopg prepares a statement on the server once a connection has run it five
 times; PgBouncer before 1.21 cannot follow those across server connections, so
