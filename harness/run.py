@@ -28,7 +28,7 @@ def commands(port: int, concurrency: int, schedule: str) -> dict[str, list[str]]
     """The processes ``make run`` starts, by name."""
     worker = celery_args("worker", "-B", "--schedule", schedule, loglevel="INFO")
     worker.append(f"--concurrency={concurrency}")
-    # Threads, so the console's event streams never hold every worker (README, console).
+    # Threads, so the console's event streams never hold every worker (docs/console.md).
     threads = ["-k", "gthread", "--threads", "8", "--timeout", "60"]
     web = [str(BIN / "gunicorn"), "-w", "2", *threads, "-b", f"127.0.0.1:{port}", WEB_APP]
     return {"worker": worker, "web": web}
