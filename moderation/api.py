@@ -1,4 +1,7 @@
-"""View contracts: each view declares its input, output and auth; OpenAPI is built from that."""
+"""View contracts: each view declares its input, output and access; OpenAPI is built from that.
+
+``@endpoint(auth=…)`` is the one declaration of who may call a view, and it enforces it.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,20 @@ from flask import Request
 from marshmallow import Schema, ValidationError
 
 from moderation.errors import ApiError
+from moderation.exceptions import flatten_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
+Guard = Callable[[Callable[..., Any]], Callable[..., Any]]
 # Far deeper than any real document; deeper ones could exhaust the stack later (a 500).
 MAX_JSON_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a view: ``name`` as the OpenAPI document shows it, ``guard`` enforcing it."""
+
+    name: str
+    guard: Guard
 
 
 @dataclass(frozen=True)
@@ -34,13 +47,14 @@ class Contract:
     description: str = ""
 
 
-def endpoint(**kwargs: Any) -> Callable[[F], F]:
-    """Attach a ``Contract`` to a view function."""
-    contract = Contract(**kwargs)
+def endpoint(*, auth: Access | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Attach a ``Contract`` to a view function and wrap it in its access guard."""
+    contract = Contract(auth=auth.name if auth else None, **kwargs)
 
     def attach(view: F) -> F:
-        view.__api_contract__ = contract  # type: ignore[attr-defined]
-        return view
+        guarded = auth.guard(view) if auth else view
+        guarded.__api_contract__ = contract  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
 
     return attach
 
@@ -53,19 +67,6 @@ def refuse_nul(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """
     if values and any(isinstance(v, str) and "\x00" in v for v in values.values()):
         raise ApiError(404, "not_found", "No such resource.")
-
-
-def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested messages as ``{"author.source": [...]}``."""
-    if not isinstance(messages, dict):
-        items = messages if isinstance(messages, list) else [messages]
-        return {prefix or "_schema": [str(m) for m in items]}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        name = str(key) if key != "_schema" or not prefix else ""
-        path = ".".join(p for p in (prefix, name) if p) or "_schema"
-        flat.update(flatten_errors(value, path))
-    return flat
 
 
 def read_json(request: Request) -> Any:

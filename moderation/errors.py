@@ -1,7 +1,8 @@
 """One error shape for the whole API: ``{"error": {"code", "message", "fields"?}}``.
 
 The Perspective-compatible paths (SPEC §10.1) are the one exception: their clients
-parse Google's envelope, so their blueprint renders every error as ``GoogleError``.
+parse Google's envelope, so their blueprint renders every error, domain errors included,
+as ``GoogleError``. Services raise domain errors only (``moderation/exceptions.py``).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ _DOMAIN_STATUS: tuple[tuple[type[domain.DomainError], int], ...] = (
     (domain.Conflict, 409),
     (domain.TooLarge, 413),
     (domain.RateLimited, 429),
-    (domain.Overloaded, 503),
+    (domain.Unavailable, 503),
 )
 
 
@@ -109,10 +110,15 @@ def domain_status(exc: domain.DomainError) -> int:
     return next((status for cls, status in _DOMAIN_STATUS if isinstance(exc, cls)), 400)
 
 
+def _retry_after(exc: domain.DomainError) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
+
+
 def _domain_error(exc: domain.DomainError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     return error_response(
-        ApiError(domain_status(exc), exc.code, exc.message, fields=exc.fields, headers=headers)
+        ApiError(
+            domain_status(exc), exc.code, exc.message, fields=exc.fields, headers=_retry_after(exc)
+        )
     )
 
 
@@ -207,6 +213,19 @@ def google_response(error: GoogleError) -> Response:
     return response
 
 
+def _google_domain(exc: domain.DomainError) -> Response:
+    # The Perspective service names Google's errorType (upper case) as its code and puts
+    # the extra detail Google sends beside it in ``fields``; our own codes are lower case.
+    status = domain_status(exc)
+    error_type: str | None
+    if exc.code.isupper():
+        error_type, extra = exc.code, exc.fields or {}
+    else:
+        error_type, extra = ("INVALID_REQUEST" if status in (400, 413, 415) else None), {}
+    error = GoogleError(status, exc.message, error_type, headers=_retry_after(exc), **extra)
+    return google_response(error)
+
+
 def _as_google(exc: Exception) -> Response:
     # Our own shape's errors and Werkzeug's, re-rendered in Google's envelope.
     headers: dict[str, str] = {}
@@ -236,6 +255,7 @@ def _google_unexpected(exc: Exception) -> Response:
 def register_google_errors(bp: Blueprint) -> None:
     """Every error raised on ``bp``'s paths answers in Google's envelope."""
     bp.register_error_handler(GoogleError, google_response)
+    bp.register_error_handler(domain.DomainError, _google_domain)
     bp.register_error_handler(ApiError, _as_google)
     bp.register_error_handler(HTTPException, _as_google)
     bp.register_error_handler(OperationalError, _google_database_down)

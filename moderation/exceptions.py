@@ -76,7 +76,13 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
 
-class Overloaded(DomainError):
+class Unavailable(DomainError):
+    """Something the answer needs is missing (no model installed): retrying later may work."""
+
+    code = "unavailable"
+
+
+class Overloaded(Unavailable):
     """Back-pressure: refused before anything was stored."""
 
     code = "overloaded"
@@ -86,3 +92,16 @@ class Expired(Conflict):
     """The action came too late: its window (an undo, a lease) has closed."""
 
     code = "expired"
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as ``{"author.source": [...]}`` (an ``Invalid``'s fields)."""
+    if not isinstance(messages, dict):
+        items = messages if isinstance(messages, list) else [messages]
+        return {prefix or "_schema": [str(m) for m in items]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = str(key) if key != "_schema" or not prefix else ""
+        path = ".".join(p for p in (prefix, name) if p) or "_schema"
+        flat.update(flatten_errors(value, path))
+    return flat

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from moderation.accounts.service import authenticate
+from moderation.api import Access
 from moderation.exceptions import Forbidden, Unauthenticated
 from moderation.extensions import db
 
@@ -39,3 +40,7 @@ def require_role(role: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+MODERATOR = Access("moderator", require_role("moderator"))
+ADMIN = Access("admin", require_role("admin"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from moderation.accounts.auth import require_role
+from moderation.accounts.auth import MODERATOR
 from moderation.api import endpoint, refuse_nul
 from moderation.audit.service import comment_history
 from moderation.comments.service import find_comment
@@ -23,10 +23,9 @@ HISTORY = {
 @endpoint(
     summary="A comment's audit trail",
     tag="queue",
-    auth="moderator",
+    auth=MODERATOR,
     responses={200: HISTORY, 401: None, 403: None, 404: None},
 )
-@require_role("moderator")
 def history(site: str, cid: str) -> Response:
     """Every state change with who, when, why, and the versions that decided."""
     found = get_site_or_404(db.session, site)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from moderation.accounts.auth import require_role
+from moderation.accounts.auth import MODERATOR
 from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.authors import service
 from moderation.authors.schemas import author_schema, sanction_input, sanction_schema
@@ -20,10 +20,9 @@ _ERRORS = {401: None, 403: None, 404: None}
 @endpoint(
     summary="An author's standing and history",
     tag="authors",
-    auth="moderator",
+    auth=MODERATOR,
     responses={200: author_schema, **_ERRORS},
 )
-@require_role("moderator")
 def get_author(site: str, source: str, author_id: str) -> Response:
     """Counts by outcome, rejection rate, trust level, sanctions."""
     found = get_site_or_404(db.session, site)
@@ -35,11 +34,10 @@ def get_author(site: str, source: str, author_id: str) -> Response:
 @endpoint(
     summary="Sanction an author",
     tag="authors",
-    auth="moderator",
+    auth=MODERATOR,
     body=sanction_input,
     responses={201: sanction_schema, 400: None, 415: None, **_ERRORS},
 )
-@require_role("moderator")
 def add_sanction(site: str, source: str, author_id: str) -> tuple[Response, int]:
     """ban, suspend, premoderate or trust, with optional expiry and reason."""
     data = load(sanction_input, read_json(request))

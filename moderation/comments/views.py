@@ -9,7 +9,7 @@ from moderation.comments import service
 from moderation.comments.schemas import payload_schema, record_schema
 from moderation.extensions import db
 from moderation.limits import check_backpressure, exempt
-from moderation.sites.auth import signed_by_site
+from moderation.sites.auth import SITE
 
 bp = Blueprint("comments", __name__, url_prefix="/v1/sites/<site>/comments")
 bp.url_value_preprocessor(refuse_nul)
@@ -29,12 +29,11 @@ def _record(comment: object, status: int) -> tuple[Response, int]:
 @endpoint(
     summary="Post a new comment or a new revision",
     tag="webhook",
-    auth="site",
+    auth=SITE,
     body=payload_schema,
     responses={202: record_schema, 200: record_schema, 503: None, **_ERRORS},
 )
 @_per_site
-@signed_by_site
 def post_comment() -> tuple[Response, int]:
     """Store and enqueue; an identical replay answers 200 with the existing record."""
     data = load(payload_schema, read_json(request))
@@ -47,11 +46,10 @@ def post_comment() -> tuple[Response, int]:
 @endpoint(
     summary="Read a comment record",
     tag="webhook",
-    auth="site",
+    auth=SITE,
     responses={200: record_schema, **_ERRORS},
 )
 @_per_site
-@signed_by_site
 def get_comment(cid: str) -> tuple[Response, int]:
     """The current record, with its decision."""
     return _record(service.find_comment(db.session, g.site, cid), 200)
@@ -61,11 +59,10 @@ def get_comment(cid: str) -> tuple[Response, int]:
 @endpoint(
     summary="The site deleted a comment",
     tag="webhook",
-    auth="site",
+    auth=SITE,
     responses={200: record_schema, **_ERRORS},
 )
 @_per_site
-@signed_by_site
 def delete_comment(cid: str) -> tuple[Response, int]:
     """Status ``deleted``; it leaves the queue, its history is kept."""
     return _record(service.delete_comment(db.session, site=g.site, external_id=cid), 200)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from moderation.api import endpoint, load, read_json, refuse_nul
+from flask import Blueprint, Response, g, jsonify, request
+
+from moderation.api import Access, endpoint, load, read_json, refuse_nul
 from moderation.comments.schemas import payload_schema
 from moderation.coral import service
 from moderation.coral.schemas import phase_request_schema
 from moderation.extensions import db
 from moderation.limits import check_site_rate, exempt
 from moderation.signing import CORAL_HEADER
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 bp = Blueprint("coral", __name__, url_prefix="/v1/coral/<site>")
 bp.url_value_preprocessor(refuse_nul)
@@ -22,22 +28,34 @@ _ANSWER = {
 }
 
 
+def _signed_by_coral(view: F) -> F:
+    """Load ``g.site`` from the ``site`` URL part once Coral's signature over the raw body holds."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, site: str, **kwargs: Any) -> Any:
+        signature = request.headers.get(CORAL_HEADER)
+        raw = request.get_data(cache=True)
+        g.site = service.signed_site(db.session, slug=site, signature=signature, body=raw)
+        check_site_rate(g.site.slug)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+CORAL = Access("coral", _signed_by_coral)
+
+
 @bp.post("/phase")
 @endpoint(
     summary="Coral external moderation phase: decide a new or edited comment now",
     tag="coral",
-    auth="coral",
+    auth=CORAL,
     body=phase_request_schema,
     responses={200: _ANSWER, 400: None, 401: None, 413: None, 415: None, 429: None, 503: None},
 )
 @exempt  # limited per site once signed, like the webhooks
-def phase(site: str) -> tuple[Response, int]:
-    """Verify Coral's signature over the raw body, then store, decide and answer."""
-    raw = request.get_data(cache=True)
-    found = service.signed_site(
-        db.session, slug=site, signature=request.headers.get(CORAL_HEADER), body=raw
-    )
-    check_site_rate(found.slug)
+def phase() -> tuple[Response, int]:
+    """Store, decide and answer (Coral's signature over the raw body verified first)."""
     data = load(phase_request_schema, read_json(request))
-    payload = load(payload_schema, service.comment_payload(data, raw))
-    return jsonify(service.run_phase(db.session, site=found, payload=payload)), 200
+    payload = load(payload_schema, service.comment_payload(data, request.get_data(cache=True)))
+    return jsonify(service.run_phase(db.session, site=g.site, payload=payload)), 200

@@ -11,7 +11,7 @@ from moderation.dsa.schemas import APPEAL_OUT, STATEMENT_OUT, appeal_input
 from moderation.dsa.statements import latest_for_comment, statement_view
 from moderation.extensions import db
 from moderation.limits import exempt
-from moderation.sites.auth import signed_by_site
+from moderation.sites.auth import SITE
 
 bp = Blueprint("dsa", __name__, url_prefix="/v1/sites/<site>/comments/<cid>")
 bp.url_value_preprocessor(refuse_nul)
@@ -22,11 +22,10 @@ _ERRORS = {400: None, 401: None, 403: None, 404: None, 409: None, 415: None, 429
 @endpoint(
     summary="The statement of reasons of a comment's rejection (DSA art. 17)",
     tag="webhook",
-    auth="site",
+    auth=SITE,
     responses={200: STATEMENT_OUT, 401: None, 404: None, 429: None},
 )
 @exempt  # limited per site once signed
-@signed_by_site
 def get_statement(cid: str) -> Response:
     """The newest statement: Transparency Database fields, redress and the French text."""
     comment = find_comment(db.session, g.site, cid)
@@ -38,12 +37,11 @@ def get_statement(cid: str) -> Response:
 @endpoint(
     summary="The author or a notifier appeals a rejection (DSA art. 20)",
     tag="webhook",
-    auth="site",
+    auth=SITE,
     body=appeal_input,
     responses={201: APPEAL_OUT, **_ERRORS},
 )
 @exempt
-@signed_by_site
 def post_appeal(cid: str) -> tuple[Response, int]:
     """Opens an item in the ``appeals`` queue, decided by another moderator."""
     data = load(appeal_input, read_json(request))

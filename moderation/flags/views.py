@@ -11,7 +11,7 @@ from moderation.extensions import db
 from moderation.flags import service
 from moderation.flags.schemas import FLAG_OUT, flag_input
 from moderation.limits import exempt
-from moderation.sites.auth import signed_by_site
+from moderation.sites.auth import SITE
 
 bp = Blueprint("flags", __name__, url_prefix="/v1/sites/<site>/comments/<cid>/flags")
 bp.url_value_preprocessor(refuse_nul)
@@ -21,7 +21,7 @@ bp.url_value_preprocessor(refuse_nul)
 @endpoint(
     summary="A reader reports a comment",
     tag="webhook",
-    auth="site",
+    auth=SITE,
     body=flag_input,
     responses={
         201: FLAG_OUT,
@@ -35,7 +35,6 @@ bp.url_value_preprocessor(refuse_nul)
     },
 )
 @exempt  # limited per site once signed
-@signed_by_site
 def post_flag(cid: str) -> tuple[Response, int]:
     """One report per reporter per comment: a repeat answers 200 with the first."""
     data = load(flag_input, read_json(request))

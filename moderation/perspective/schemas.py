@@ -12,8 +12,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from moderation.api import flatten_errors
-from moderation.errors import GoogleError
+from moderation.exceptions import Invalid, flatten_errors
+
+_INVALID = "INVALID_REQUEST"  # Google's errorType for a malformed request
 
 
 class _Lenient(Schema):
@@ -91,17 +92,15 @@ suggest_schema = SuggestSchema()
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:
-    """Validated fields, or ``GoogleError`` INVALID_REQUEST naming the first bad one."""
+    """Validated fields, or ``Invalid`` INVALID_REQUEST naming the first bad one."""
     if not isinstance(data, dict):
-        raise GoogleError(
-            400, "Invalid JSON payload: the body must be an object.", "INVALID_REQUEST"
-        )
+        raise Invalid("Invalid JSON payload: the body must be an object.", code=_INVALID)
     try:
         loaded: dict[str, Any] = schema.load(data)
     except ValidationError as exc:
         name, messages = next(iter(flatten_errors(exc.messages).items()))
         message = f"Invalid value at '{name}': {messages[0]}"
-        raise GoogleError(400, message, "INVALID_REQUEST") from exc
+        raise Invalid(message, code=_INVALID) from exc
     return loaded
 
 
@@ -109,14 +108,14 @@ _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: never
 
 
 def parse_body(raw: bytes) -> Any:
-    """The JSON body, or ``GoogleError`` INVALID_REQUEST (bad UTF-8, bad JSON, NUL, surrogates)."""
+    """The JSON body, or ``Invalid`` INVALID_REQUEST (bad UTF-8, bad JSON, NUL, surrogates)."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise GoogleError(400, "Invalid JSON payload received.", "INVALID_REQUEST") from exc
+        raise Invalid("Invalid JSON payload received.", code=_INVALID) from exc
     if _has_forbidden(data):
         message = "Invalid JSON payload received: NUL or unpaired surrogate in a string."
-        raise GoogleError(400, message, "INVALID_REQUEST")
+        raise Invalid(message, code=_INVALID)
     return data
 
 

@@ -1,7 +1,8 @@
 """Scoring and feedback behind the Perspective-compatible API (SPEC §10.1).
 
 Functions take a session and flush; the caller owns the commit. Nothing here logs: the
-texts these calls carry must not reach the logs, ``doNotStore`` or not.
+texts these calls carry must not reach the logs, ``doNotStore`` or not. Refusals are
+domain errors whose code is Google's ``errorType``; ``errors.py`` renders Google's envelope.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.classifier.model import LinearModel
-from moderation.errors import GoogleError
+from moderation.exceptions import Invalid, Unavailable
 from moderation.perspective import attributes as attrs
 from moderation.perspective.models import ApiKey, Feedback, ScoredText
 from moderation.perspective.spans import sentences, utf16_length
@@ -34,8 +35,8 @@ class Requested:
     threshold: float | None
 
 
-def _invalid(message: str) -> GoogleError:
-    return GoogleError(400, message, "INVALID_REQUEST")
+def _invalid(message: str) -> Invalid:
+    return Invalid(message, code="INVALID_REQUEST")
 
 
 def comment_text(data: dict[str, Any]) -> str:
@@ -43,9 +44,9 @@ def comment_text(data: dict[str, Any]) -> str:
     comment = data.get("comment") or {}
     text = comment.get("text") or ""
     if not text.strip():
-        raise GoogleError(400, "Comment must be non-empty.", "COMMENT_EMPTY")
+        raise Invalid("Comment must be non-empty.", code="COMMENT_EMPTY")
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise GoogleError(400, "Comment text too long.", "COMMENT_TOO_LONG")
+        raise Invalid("Comment text too long.", code="COMMENT_TOO_LONG")
     kind = (comment.get("type") or "PLAIN_TEXT").upper()
     if kind == "HTML":
         raise _invalid("Currently, only 'PLAIN_TEXT' comments are supported")
@@ -65,7 +66,7 @@ def requested_attributes(data: dict[str, Any]) -> list[Requested]:
     """The requested attributes with their settings, checked."""
     requested = data.get("requestedAttributes") or {}
     if not requested:
-        raise GoogleError(400, "Missing requested_attributes", "NO_REQUESTED_ATTRIBUTES")
+        raise Invalid("Missing requested_attributes", code="NO_REQUESTED_ATTRIBUTES")
     found = []
     for name, settings in requested.items():
         if not attrs.is_known(name):
@@ -86,7 +87,7 @@ def languages(text: str, requested: list[str]) -> tuple[str, list[str]]:
     detected = detect_language(text)
     found = [detected] if detected != "und" else []
     if not requested and not found and not _LETTER.search(text):
-        raise GoogleError(400, "Unable to detect language", "LANGUAGE_DETECTION_FAILED")
+        raise Invalid("Unable to detect language", code="LANGUAGE_DETECTION_FAILED")
     supported = [code for code in requested if attrs.primary(code) in attrs.LANGUAGES]
     # As `moderation model score` does with a site's hint: it only breaks ties.
     return (detect_language(text, supported[0]) if supported else detected), found
@@ -105,11 +106,10 @@ def served(
     detail: dict[str, Any] = {"detectedLanguages": detected, "attribute": refused.name}
     if requested:
         detail["requestedLanguages"] = requested
-    raise GoogleError(
-        400,
+    raise Invalid(
         f"Attribute {refused.name} does not support request languages: {', '.join(shown)}",
-        "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
-        languageNotSupportedByAttributeError=detail,
+        code="LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+        fields={"languageNotSupportedByAttributeError": detail},
     )
 
 
@@ -117,7 +117,7 @@ def scorer() -> Scorer:
     """The promoted model (the one accessor every path uses), or 503 when none is installed."""
     model = current_scorer()
     if model is None:
-        raise GoogleError(503, "No classifier model is installed.")
+        raise Unavailable("No classifier model is installed.")
     return model
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_limiter import Limiter
 from limits import parse_many
 
-from moderation.api import endpoint
+from moderation.api import Access, endpoint
 from moderation.errors import GoogleError, register_google_errors
 from moderation.extensions import db
 from moderation.limits import exempt
@@ -17,6 +19,8 @@ from moderation.perspective import discovery, keys, service
 from moderation.perspective.models import ApiKey
 from moderation.perspective.openapi import ANALYZE_RESPONSE, ERRORS, SUGGEST_RESPONSE
 from moderation.perspective.schemas import analyze_schema, load, parse_body, suggest_schema
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 bp = Blueprint("perspective", __name__)
 register_google_errors(bp)
@@ -46,6 +50,20 @@ def authorised() -> ApiKey:
     return found[0]
 
 
+def _keyed(view: F) -> F:
+    """Run the view only for a live key within its rate limit, as ``g.api_key``."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.api_key = authorised()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+KEY = Access("key", _keyed)
+
+
 def check_key_rate(key_id: int) -> None:
     """429 RESOURCE_EXHAUSTED when a key is over ``RATE_LIMIT_KEY`` (shared limiter storage)."""
     limiter: Limiter = current_app.extensions["rate_limiter"]
@@ -72,15 +90,14 @@ def _body(schema: Any) -> dict[str, Any]:
 @endpoint(
     summary="Perspective-compatible scores for one comment",
     tag="perspective",
-    auth="key",
+    auth=KEY,
     body=analyze_schema,
     responses={200: ANALYZE_RESPONSE, **ERRORS},
 )
 @exempt  # limited per key, not per address
 def analyze() -> Response:
     """Score a comment; the text is kept for the key's site unless ``doNotStore``."""
-    key = authorised()
-    body = service.analyze(db.session, key=key, data=_body(analyze_schema))
+    body = service.analyze(db.session, key=g.api_key, data=_body(analyze_schema))
     return jsonify(body)
 
 
@@ -89,15 +106,14 @@ def analyze() -> Response:
 @endpoint(
     summary="Perspective-compatible feedback: the client's own verdict on a comment",
     tag="perspective",
-    auth="key",
+    auth=KEY,
     body=suggest_schema,
     responses={200: SUGGEST_RESPONSE, **ERRORS},
 )
 @exempt  # limited per key, not per address
 def suggestscore() -> Response:
     """Store the suggested scores as labelled feedback for retraining."""
-    key = authorised()
-    body = service.suggest(db.session, key=key, data=_body(suggest_schema))
+    body = service.suggest(db.session, key=g.api_key, data=_body(suggest_schema))
     return jsonify(body)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify
 
-from moderation.accounts.auth import require_role
+from moderation.accounts.auth import ADMIN
 from moderation.api import endpoint, refuse_nul
 from moderation.authors.service import find_author
 from moderation.extensions import db
@@ -20,10 +20,9 @@ ERASED = {"type": "object", "properties": {"erased": {"type": "object"}}}
 @endpoint(
     summary="Erase an author's personal data (GDPR art. 17)",
     tag="authors",
-    auth="admin",
+    auth=ADMIN,
     responses={200: ERASED, 401: None, 403: None, 404: None},
 )
-@require_role("admin")
 def erase(site: str, source: str, author_id: str) -> Response:
     """Names, e-mail, IPs and bodies become tombstones; decisions and statements stay."""
     found = get_site_or_404(db.session, site)

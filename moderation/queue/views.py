@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from moderation.accounts.auth import require_role
+from moderation.accounts.auth import MODERATOR
 from moderation.api import endpoint, load, read_json
 from moderation.dsa.knowledge import shown_to_moderator
 from moderation.extensions import db
@@ -44,11 +44,10 @@ def _state(item: ReviewItem) -> Response:
 @endpoint(
     summary="A page of the review queue",
     tag="queue",
-    auth="moderator",
+    auth=MODERATOR,
     query=query_schema,
     responses={200: page_schema, 400: None, 401: None, 403: None, 404: None},
 )
-@require_role("moderator")
 def list_queue() -> Response:
     """Ordered by priority, then oldest first; filter and page with a cursor."""
     args = load(query_schema, request.args.to_dict())
@@ -68,10 +67,9 @@ def list_queue() -> Response:
 @endpoint(
     summary="Claim an item (exclusive lease)",
     tag="queue",
-    auth="moderator",
+    auth=MODERATOR,
     responses={200: state_schema, **_ERRORS},
 )
-@require_role("moderator")
 def claim(item_id: int) -> Response:
     """409 if another moderator holds it."""
     return _state(service.claim(db.session, item_id=item_id, user=g.user))
@@ -81,10 +79,9 @@ def claim(item_id: int) -> Response:
 @endpoint(
     summary="Release a claim",
     tag="queue",
-    auth="moderator",
+    auth=MODERATOR,
     responses={200: state_schema, **_ERRORS},
 )
-@require_role("moderator")
 def release(item_id: int) -> Response:
     """Give the item back to the queue."""
     return _state(service.release(db.session, item_id=item_id, user=g.user))
@@ -94,11 +91,10 @@ def release(item_id: int) -> Response:
 @endpoint(
     summary="Approve or reject an item",
     tag="queue",
-    auth="moderator",
+    auth=MODERATOR,
     body=resolve_schema,
     responses={200: state_schema, 400: None, 415: None, **_ERRORS},
 )
-@require_role("moderator")
 def resolve(item_id: int) -> Response:
     """409 if already resolved or claimed by someone else; fires the site callback."""
     data = load(resolve_schema, read_json(request))

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from moderation.accounts.auth import require_role
+from moderation.accounts.auth import ADMIN
 from moderation.api import endpoint, load, read_json
 from moderation.classifier.service import model_store
 from moderation.errors import ApiError
@@ -85,10 +85,9 @@ backtest_schema = BacktestSchema()
 @endpoint(
     summary="The live ruleset, its version, files and rules, and the last refused reload",
     tag="admin",
-    auth="admin",
+    auth=ADMIN,
     responses={200: _OBJECT, 401: None, 403: None},
 )
-@require_role("admin")
 def get_rules() -> tuple[Response, int]:
     """What this process is deciding with."""
     return jsonify(service.rules_status(store=rules_store())), 200
@@ -98,11 +97,10 @@ def get_rules() -> tuple[Response, int]:
 @endpoint(
     summary="Validate a candidate ruleset (every error with file, line and key), run its tests",
     tag="admin",
-    auth="admin",
+    auth=ADMIN,
     body=check_schema,
     responses={200: _OBJECT, **_ERRORS},
 )
-@require_role("admin")
 def check_rules() -> tuple[Response, int]:
     """``valid: false`` with ``errors`` when the candidate would be refused."""
     data = load(check_schema, read_json(request))
@@ -120,11 +118,10 @@ def check_rules() -> tuple[Response, int]:
 @endpoint(
     summary="Replay stored comments against a candidate ruleset: decisions that would change",
     tag="admin",
-    auth="admin",
+    auth=ADMIN,
     body=backtest_schema,
     responses={200: _OBJECT, **_ERRORS},
 )
-@require_role("admin")
 def backtest_rules() -> tuple[Response, int]:
     """Without ``files``, the rules directory as it is on disk is the candidate (see ``mode``)."""
     data = load(backtest_schema, read_json(request))

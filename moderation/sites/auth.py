@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
+from moderation.api import Access
 from moderation.exceptions import Unauthenticated
 from moderation.extensions import db
 from moderation.limits import check_site_rate
@@ -41,6 +42,9 @@ def signed_by_site(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+SITE = Access("site", signed_by_site)
 
 
 def _verify_request(secrets_now: list[str]) -> None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, request
 
+from moderation.api import Access
 from moderation.errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,6 +35,9 @@ def metrics_access(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+METRICS = Access("metrics", metrics_access)
 
 
 def address_allowed(address: str | None, networks: Iterable[Network]) -> bool:

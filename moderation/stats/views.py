@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from moderation.accounts.auth import require_role
+from moderation.accounts.auth import ADMIN
 from moderation.api import endpoint
 from moderation.extensions import db
 from moderation.limits import exempt
-from moderation.stats.auth import metrics_access
+from moderation.stats.auth import METRICS
 from moderation.stats.service import prometheus, stats
 
 bp = Blueprint("stats", __name__)
@@ -27,10 +27,9 @@ STATS = {
 @endpoint(
     summary="Queue depth, decisions, time to decision",
     tag="admin",
-    auth="admin",
+    auth=ADMIN,
     responses={200: STATS, 401: None, 403: None},
 )
-@require_role("admin")
 def get_stats() -> Response:
     """Over the last 7 days."""
     return jsonify(stats(db.session))
@@ -46,11 +45,10 @@ def get_stats() -> Response:
         " `Authorization: Bearer <token>` gets 401. When both are set, both are required."
     ),
     tag="ops",
-    auth="metrics",
+    auth=METRICS,
     media="text/plain",
     responses={200: {"type": "string"}, 401: None, 403: None},
 )
-@metrics_access
 def metrics() -> Response:
     """The numbers of /v1/stats, read from the database (right with any number of processes)."""
     return Response(prometheus(stats(db.session)), mimetype="text/plain; version=0.0.4")
