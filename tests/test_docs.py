@@ -9,6 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted([ROOT / "README.md", ROOT / "rules" / "README.md", *(ROOT / "docs").glob("*.md")])
+SKIPPED = {"var", "build", "dist", "node_modules"}
+# Every Markdown file of the checkout (a top-level README of research or test tooling too).
+MARKDOWN = sorted(
+    path
+    for path in ROOT.rglob("*.md")
+    if not any(
+        part.startswith(".") or part in SKIPPED or part.endswith(".egg-info")
+        for part in path.relative_to(ROOT).parts[:-1]
+    )
+)
 # Inline links and images: [text](target "title"); the target ends at a space or ")".
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -32,7 +42,7 @@ def _anchors(page: Path) -> set[str]:
     return anchors
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("page", MARKDOWN, ids=lambda p: str(p.relative_to(ROOT)))
 def test_relative_links_resolve_inside_the_repository(page: Path) -> None:
     broken = []
     for target in _links(page):
