@@ -38,7 +38,7 @@ COMMANDS = {
         "Post a signed sample comment to the running service, print its decision and callback.",
     ),
     "model": Entry(
-        "moderation.classifier.cli",
+        "moderation.training.cli",
         "model_cli",
         "Train, evaluate, promote and run the comment classifier.",
     ),

@@ -16,6 +16,9 @@ from moderation.extensions import db
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, make_app
 
+# The tiny classifier (``corpus``, ``trained``, ``model``, ``models_dir``...) for every area.
+pytest_plugins = ["tests.tinymodel"]
+
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -1,1 +1,1 @@
-"""The scikit-learn comment classifier: training, artifacts, scoring and explanations."""
+"""The comment classifier at run time: load a verified artifact, its features, score, explain."""

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier.calibration import Platt
-from moderation.classifier.features import FEATURE_SCHEMES, FEATURES_VERSION, features_version
+from moderation.classifier.features import FEATURES_VERSION
 from moderation.classifier.model import LinearModel
 from moderation.classifier.vectorize import Vectorizer
 
@@ -43,7 +43,7 @@ def _meta(model: LinearModel) -> dict[str, Any]:
     vec = model.vectorizer
     return {
         "format": FORMAT,
-        "features": features_version(vec.cross, vec.slang),
+        "features": FEATURES_VERSION,
         "labels": list(model.labels),
         "word_vocab": _vocab_list(vec.word_vocab, 0),
         "char_vocab": _vocab_list(vec.char_vocab, len(vec.word_vocab)),
@@ -94,17 +94,10 @@ def _read_array(archive: zipfile.ZipFile, name: str) -> np.ndarray:
 
 def _model(meta: dict[str, Any], arrays: dict[str, np.ndarray], version: str) -> LinearModel:
     word = {term: j for j, term in enumerate(meta["word_vocab"])}
-    cross, slang = FEATURE_SCHEMES[meta["features"]]
     char = {term: j + len(word) for j, term in enumerate(meta["char_vocab"])}
     return LinearModel(
         labels=tuple(meta["labels"]),
-        vectorizer=Vectorizer(
-            word,
-            char,
-            arrays["idf"].astype(np.float32),
-            cross=cross,
-            slang=slang,
-        ),
+        vectorizer=Vectorizer(word, char, arrays["idf"].astype(np.float32)),
         lexicon={lang: frozenset(terms) for lang, terms in meta["lexicon"].items()},
         rows=arrays["rows"].astype(np.int64),
         weights=arrays["weights"].astype(np.float32),
@@ -125,7 +118,7 @@ def from_bytes(payload: bytes, version: str = "unsaved") -> LinearModel:
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             meta = json.loads(archive.read("meta.json").decode("utf-8"))
-            if meta.get("format") != FORMAT or meta.get("features") not in FEATURE_SCHEMES:
+            if meta.get("format") != FORMAT or meta.get("features") != FEATURES_VERSION:
                 raise ModelIntegrityError(
                     f"model {version}: format {meta.get('format')!r}/{meta.get('features')!r} "
                     f"is not {FORMAT!r}/{FEATURES_VERSION!r}; retrain it with this code"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from moderation.classifier.features import Folded, cross_spans, fold_tracked, word_spans
+from moderation.classifier.features import Folded, fold_tracked, word_spans
 from moderation.classifier.vectorize import LEXICON_FILES, lexicon_features
 from moderation.scoring.contracts import Explanation, Span
 
@@ -32,16 +32,13 @@ def _occurrences(model: LinearModel, text: str) -> np.ndarray:
     """(column, start, end) of every n-gram occurrence with a column, in folded characters."""
     vectorizer = model.vectorizer
     words = vectorizer.word_vocab
-    tokens = word_spans(text, vectorizer.slang)
+    tokens = word_spans(text)
     found = [(words.get(t), a, b) for t, a, b in tokens]
     found += [(words.get(f"{t} {u}"), a, e) for (t, a, _), (u, _, e) in pairwise(tokens)]
     hits = [hit for hit in found if hit[0] is not None]
     for match in _TOKEN.finditer(text):
         start = match.start()
         hits += [(j, start + a, start + b) for j, a, b in vectorizer.token_hits(match.group())]
-    if vectorizer.cross:
-        chars = vectorizer.char_vocab
-        hits += [(chars[g], a, b) for g, a, b in cross_spans(text) if g in chars]
     return np.array(hits, dtype=np.int64).reshape(-1, 3)
 
 
@@ -78,7 +75,7 @@ def _feature_density(
 
 def _lexicon_spans(model: LinearModel, text: str) -> list[list[tuple[int, int]]]:
     """Per lexicon language, the folded spans of the terms that matched."""
-    tokens = word_spans(text, model.vectorizer.slang)
+    tokens = word_spans(text)
     spans: list[list[tuple[int, int]]] = [[] for _ in LEXICON_FILES]
     for n in (1, 2, 3):
         for i in range(len(tokens) - n + 1):
@@ -97,7 +94,7 @@ def _add_lexicon(
     weights = {"fr": weights[:, :n], "en": weights[:, n:]}.get(
         language, (weights[:, :n] + weights[:, n:]) / 2
     )[:, labels]
-    row = lexicon_features([folded.text], model.lexicon, model.vectorizer.slang)[0]
+    row = lexicon_features([folded.text], model.lexicon)[0]
     for k, spans in enumerate(_lexicon_spans(model, folded.text)):
         total = row[2 * k : 2 * k + 2] @ weights[2 * k : 2 * k + 2]
         for a, b in spans:

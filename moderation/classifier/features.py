@@ -13,26 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from moderation.classifier.slang import SLANG
-
 #: Names the folding and n-gram scheme; an artifact built with another one is refused.
 FEATURES_VERSION = "fold-2/word-1-2/char-wb-2-5"
-#: Suffixes of screening variants (docs/model.md says how each fared): ``cross_ngrams``,
-#: and word features that spell out chat shorthand and verlan (``slang.SLANG``).
-CROSS, SLANG_WORDS = "+cross-3-5", "+slang-1"
-
-
-def features_version(cross: bool = False, slang: bool = False) -> str:
-    """The feature scheme's name with the variants' suffixes."""
-    return FEATURES_VERSION + (CROSS if cross else "") + (SLANG_WORDS if slang else "")
-
-
-#: Every scheme this code can score, and its variants (cross, slang).
-FEATURE_SCHEMES = {
-    features_version(cross, slang): (cross, slang)
-    for cross in (False, True)
-    for slang in (False, True)
-}
 
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|net|org|ly|io|info|biz|be|ch|co|tv|me)\b(?:/\S*)?",
@@ -58,7 +40,6 @@ _REPEAT = re.compile(r"([^\W\d_])\1{2,}|([^\w\s])\2{2,}")
 _SPACED = re.compile(r"(?<!\w)(?:[^\W\d_][ .]){3,}[^\W\d_](?!\w)")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_TOKEN = re.compile(r"\S+")
 _SPECIAL = {"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"}
 _SPECIAL |= {"«": '"', "»": '"', "“": '"', "”": '"', "–": "-", "—": "-", "\u200b": ""}
 _SPECIAL |= {"\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": ""}
@@ -179,28 +160,14 @@ def fold_tracked(text: str) -> Folded:
     return folded
 
 
-def word_spans(folded: str, slang: bool = False) -> list[tuple[str, int, int]]:
-    """Words of folded text with their [start, end); with ``slang``, shorthand spelled out.
-
-    A spelled-out word takes the span of the token it stands for (``ftg`` gives ``ferme``,
-    ``ta`` and ``gueule``, each spanning ``ftg``).
-    """
-    spans = []
-    for match in _WORD.finditer(folded):
-        token, start, end = match.group(), match.start(), match.end()
-        for word in SLANG.get(token, (token,)) if slang else (token,):
-            spans.append((word, start, end))
-    return spans
+def word_spans(folded: str) -> list[tuple[str, int, int]]:
+    """Words of folded text with their [start, end)."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
 
 
-def _words(folded: str, slang: bool) -> list[str]:
-    """The words of ``word_spans``; without ``slang`` (the shipped path) a plain findall."""
-    return [word for word, _, _ in word_spans(folded, True)] if slang else _WORD.findall(folded)
-
-
-def word_ngrams(folded: str, slang: bool = False) -> list[str]:
+def word_ngrams(folded: str) -> list[str]:
     """Word unigrams and bigrams of folded text (elisions split: ``l'idiot`` gives ``idiot``)."""
-    tokens = _words(folded, slang)
+    tokens = _WORD.findall(folded)
     return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
@@ -218,33 +185,9 @@ def char_ngrams(folded: str) -> list[str]:
     return grams
 
 
-def cross_ngrams(folded: str) -> list[str]:
-    """Character 3- to 5-grams spanning the space between two tokens (``e co`` of ``sale con``).
-
-    A screening variant (``TrainConfig.char_cross``), not shipped: these grams have a space
-    inside, so they never collide with ``char_ngrams``, whose spaces are only at the ends.
-    """
-    return [gram for gram, _, _ in cross_spans(folded)]
-
-
-def cross_spans(folded: str) -> list[tuple[str, int, int]]:
-    """``cross_ngrams`` with each gram's [start, end) in ``folded`` (single-spaced, as folded)."""
-    spans = []
-    for a, b in pairwise(_TOKEN.finditer(folded)):
-        start = max(a.start(), a.end() - 4)  # the last four characters of the left token
-        left, right = folded[start : a.end()], b.group()[:4]
-        pair = f"{left} {right}"
-        cut = len(left)  # index of the space
-        for n in range(3, 6):
-            # Start so the space is neither the first nor the last character.
-            for i in range(max(0, cut - n + 2), min(cut, len(pair) - n + 1)):
-                spans.append((pair[i : i + n], start + i, start + i + n))
-    return spans
-
-
-def lexicon_ngrams(folded: str, slang: bool = False) -> set[str]:
+def lexicon_ngrams(folded: str) -> set[str]:
     """Word 1- to 3-grams of folded text, to match multi-word lexicon entries."""
-    tokens = _words(folded, slang)
+    tokens = _WORD.findall(folded)
     grams = set(tokens)
     grams.update(f"{a} {b}" for a, b in pairwise(tokens))
     grams.update(f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False))

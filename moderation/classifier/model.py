@@ -52,7 +52,7 @@ class LinearModel:
         rows, cols, values = self.vectorizer.entries(folded)
         # Columns without a stored weight all point at the final all-zero row.
         contributions = self.weights[self.rows[cols]] * values[:, None].astype(np.float32)
-        lexicon = lexicon_features(folded, self.lexicon, self.vectorizer.slang)
+        lexicon = lexicon_features(folded, self.lexicon)
         both = lexicon @ self.lexicon_weights
         if len(rows):
             present, starts = np.unique(rows, return_index=True)

@@ -1,30 +1,21 @@
 """TF-IDF features (word 1-2-grams, in-word character 2-5-grams of folded text), lexicon hits.
 
-Training counts n-grams with scikit-learn and weighs them with ``tfidf``; scoring counts
-them with ``Vectorizer.entries``, the same formula on arrays (the tests hold them equal).
+Training counts n-grams with scikit-learn and weighs them with ``training.vocabulary.tfidf``;
+scoring counts them with ``Vectorizer.entries``, the same formula on arrays (the tests hold
+them equal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
-from moderation.classifier.features import (
-    char_ngrams,
-    cross_ngrams,
-    fold,
-    lexicon_ngrams,
-    token_ngrams,
-    word_ngrams,
-)
+from moderation.classifier.features import lexicon_ngrams, token_ngrams, word_ngrams
 
 #: Lexicon files under the data folder's ``wordlists/``, by language.
 LEXICON_FILES = {
@@ -32,7 +23,6 @@ LEXICON_FILES = {
     "en": ("ldnoobw/en",),
 }
 LEXICON_COLUMNS = 4  # per language: log(1 + hits), any hit
-
 
 _CACHE_LIMIT = 200_000  # distinct tokens remembered per model (a few tens of MB at most)
 _CACHE_TOKEN = 40  # longer tokens are rare and not worth remembering
@@ -45,8 +35,6 @@ class Vectorizer:
     word_vocab: dict[str, int]
     char_vocab: dict[str, int]
     idf: np.ndarray
-    cross: bool = False  # also character n-grams across token boundaries (not shipped)
-    slang: bool = False  # word features spell out chat shorthand and verlan (slang.py)
     # Character n-grams stay within a token, so a token's columns can be remembered.
     _tokens: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _hits: dict[str, list[tuple[int, int, int]]] = field(
@@ -93,12 +81,10 @@ class Vectorizer:
 
     def columns(self, folded: str) -> list[int]:
         """Columns of one folded text's n-grams, once per occurrence."""
-        grams = word_ngrams(folded, self.slang)
+        grams = word_ngrams(folded)
         found = [j for j in map(self.word_vocab.get, grams) if j is not None]
         for token in folded.split():
             found += self._token_columns(token)
-        if self.cross:
-            found += [j for j in map(self.char_vocab.get, cross_ngrams(folded)) if j is not None]
         return found
 
     def entries(self, folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -120,63 +106,11 @@ class Vectorizer:
         return sp.csr_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
 
 
-def tfidf(counts: sp.csr_matrix, idf: np.ndarray, n_word: int) -> sp.csr_matrix:
-    """Sublinear TF times IDF, L2-normalised separately over word and character columns."""
-    matrix = counts.astype(np.float32, copy=True)
-    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
-    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    is_word = matrix.indices < n_word
-    block = rows * 2 + (~is_word)
-    norms = np.sqrt(np.bincount(block, matrix.data**2, minlength=2 * matrix.shape[0]))
-    matrix.data /= np.maximum(norms[block], 1e-12).astype(np.float32)
-    return matrix
-
-
-def _count(
-    analyzer: Callable[[str], list[str]], folded: Sequence[str], min_df: int
-) -> tuple[sp.csr_matrix, dict[str, int]]:
-    vectorizer = CountVectorizer(analyzer=analyzer, min_df=min_df, dtype=np.float32)
-    matrix = vectorizer.fit_transform(folded)
-    return matrix.tocsr(), {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-
-
-def _with_cross(folded: str) -> list[str]:
-    return char_ngrams(folded) + cross_ngrams(folded)
-
-
-def fit_vectorizer(
-    folded: Sequence[str], min_df: int, cross: bool = False, slang: bool = False
-) -> tuple[Vectorizer, sp.csr_matrix]:
-    """Learn vocabularies and IDF from folded training texts; return their TF-IDF matrix too."""
-    words, word_vocab = _count(partial(word_ngrams, slang=slang), folded, min_df)
-    chars, char_vocab = _count(_with_cross if cross else char_ngrams, folded, min_df)
-    offset = len(word_vocab)
-    char_vocab = {gram: j + offset for gram, j in char_vocab.items()}
-    counts = sp.hstack([words, chars], format="csr")
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = (np.log((1 + len(folded)) / (1 + df)) + 1).astype(np.float32)
-    return Vectorizer(word_vocab, char_vocab, idf, cross, slang), tfidf(counts, idf, offset)
-
-
-def load_lexicon(wordlists: Path) -> dict[str, frozenset[str]]:
-    """Folded terms of the shared bad-word lists, by language ('#' lines are comments)."""
-    lexicon = {}
-    for language, files in LEXICON_FILES.items():
-        terms: set[str] = set()
-        for name in files:
-            lines = (wordlists / name).read_text(encoding="utf-8").splitlines()
-            terms.update(fold(line).strip() for line in lines if not line.startswith("#"))
-        lexicon[language] = frozenset(t for t in terms if t)
-    return lexicon
-
-
-def lexicon_features(
-    folded: Iterable[str], lexicon: Mapping[str, frozenset[str]], slang: bool = False
-) -> np.ndarray:
+def lexicon_features(folded: Iterable[str], lexicon: Mapping[str, frozenset[str]]) -> np.ndarray:
     """Per text and lexicon language: log(1 + distinct hits) and whether any term hit."""
     rows = []
     for text in folded:
-        grams = lexicon_ngrams(text, slang)
+        grams = lexicon_ngrams(text)
         row = []
         for language in LEXICON_FILES:
             hits = len(grams & lexicon.get(language, frozenset()))

@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from moderation.authors.models import Author
-from moderation.classifier.cli import model_cli
 from moderation.comments.models import Decision
 from moderation.extensions import db
+from moderation.training.cli import model_cli
 from tests.helpers import payload
 from tests.queue.test_flags_and_authors import flag, make_regular
 

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from moderation.classifier import service
-from moderation.classifier.cli import model_cli
-from moderation.classifier.corpora import AUDITS, TRAIN, decisions_corpus, split
-from moderation.classifier.evaluate import Validation
 from moderation.extensions import db
 from moderation.perspective.keys import add_key
 from moderation.perspective.models import ApiKey, Feedback
+from moderation.training.cli import model_cli
+from moderation.training.corpora import AUDITS, TRAIN, decisions_corpus, split
+from moderation.training.evaluate import Validation
 from tests.audits.tinydata import TOXIC, write_tiny_data
 from tests.helpers import payload
 

@@ -6,7 +6,7 @@ import csv
 import random
 from pathlib import Path
 
-from moderation.classifier.corpora import SOURCES
+from moderation.training.corpora import SOURCES
 
 CLEAN = {
     "fr": ["merci pour cet article", "je ne suis pas d'accord", "très bonne analyse", "bon match"],

@@ -10,11 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from moderation.classifier.cli import model_cli
-from moderation.classifier.corpora import load_decisions
 from moderation.extensions import db
 from moderation.logs import JsonFormatter
 from moderation.perspective.models import Feedback, ScoredText
+from moderation.training.cli import model_cli
+from moderation.training.corpora import load_decisions
 from tests.perspective.conftest import CORAL, everything, request_body
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from moderation.classifier.corpora import SOURCES
+from moderation.training.corpora import SOURCES
 from tests.audits.tinydata import write_tiny_data
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,1 @@
+"""Training the classifier: corpora, the stacked fit, calibration, evaluation, the CLI."""

@@ -1,0 +1,223 @@
+"""``moderation model ...``: score, train, evaluate, promote, list, export-decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from moderation.classifier import service
+from moderation.classifier.artifact import ModelIntegrityError
+from moderation.classifier.model import LinearModel
+from moderation.extensions import db
+from moderation.training.decisions import labelled_rows
+from moderation.training.evaluate import Validation, table, write_evaluation
+
+if TYPE_CHECKING:
+    from moderation.training.train import Extra
+
+model_cli = click.Group("model", help="Train, evaluate, promote and run the comment classifier.")
+
+
+def _models_dir(out: Path | None = None) -> Path:
+    """``--out`` when given, else the app's ``MODELS_DIR``."""
+    return out if out is not None else Path(current_app.config["MODELS_DIR"])
+
+
+def _load(directory: Path, version: str | None) -> LinearModel:
+    try:
+        version = version or service.active_version(directory)
+        if version is None:
+            raise click.ClickException(f"no active model in {directory}; give a VERSION")
+        return service.load_version(directory, version)
+    except (ModelIntegrityError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@model_cli.command("score")
+@with_appcontext
+def score_command() -> None:
+    """Score JSON lines {"id", "text"} from stdin; one JSON line out per line in, in order."""
+    try:
+        model = service.ModelStore(_models_dir()).current()
+    except ModelIntegrityError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if model is None:
+        raise click.ClickException("no model installed: run 'moderation model train' and promote")
+    for number, line in enumerate(sys.stdin, start=1):
+        if line.strip():
+            result = service.score_line(model, line, number)
+            # click.echo flushes, so a reader at the other end of a pipe sees every line.
+            click.echo(json.dumps(result, ensure_ascii=False))
+
+
+def _extras(decisions: Path | None, with_decisions: bool) -> list[Extra]:
+    """The labelled data of our own: an exported file, and/or the database's rows now."""
+    from moderation.training.train import extra_from_file, extra_from_rows
+
+    extras = [extra_from_file(decisions)] if decisions is not None else []
+    if with_decisions:
+        rows = list(labelled_rows(db.session))
+        click.echo(f"{len(rows)} labelled rows from the database", err=True)
+        extras.append(extra_from_rows(rows))
+    return extras
+
+
+_DATA = click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path))
+_DECISIONS = click.option(
+    "--decisions",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="An export-decisions file to add.",
+)
+_WITH_DECISIONS = click.option(
+    "--with-decisions",
+    is_flag=True,
+    help="Add moderators' decisions, blind audits and suggestscore feedback from the database.",
+)
+
+
+@model_cli.command("train")
+@_DATA
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@_DECISIONS
+@_WITH_DECISIONS
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--operating-points",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A cross-source file (research.crossval): the rules' review and reject cut-offs.",
+)
+@with_appcontext
+def train_command(
+    data: Path | None,
+    out: Path | None,
+    decisions: Path | None,
+    with_decisions: bool,
+    seed: int,
+    operating_points: Path | None,
+) -> None:
+    """Train a new model version from the shared corpora (progress on stderr)."""
+    from moderation.training.train import TrainConfig, train_from_data
+
+    folder = train_from_data(
+        data or Path(current_app.config["DATA_DIR"]),
+        _models_dir(out),
+        _extras(decisions, with_decisions),
+        TrainConfig(seed=seed),
+        operating_points=operating_points,
+    )
+    click.echo(f"trained {folder.name} in {folder}")
+    click.echo(f"promote it with: moderation model promote {folder.name}")
+
+
+@model_cli.command("evaluate")
+@click.argument("version", required=False)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@click.option(
+    "--against",
+    metavar="VERSION",
+    help="Compare with this version ('active': the promoted one) per source; writes nothing.",
+)
+@_DATA
+@_DECISIONS
+@_WITH_DECISIONS
+@with_appcontext
+def evaluate_command(
+    version: str | None,
+    out: Path | None,
+    against: str | None,
+    data: Path | None,
+    decisions: Path | None,
+    with_decisions: bool,
+) -> None:
+    """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs.
+
+    With ``--against``: both models on this one's validation rows, rebuilt from the same
+    inputs it was trained on (``--data``, ``--decisions``, ``--with-decisions``).
+    """
+    directory = _models_dir(out)
+    model = _load(directory, version)
+    folder = directory / model.version
+    try:
+        validation = Validation.load(folder / "validation.npz")
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{folder} has no validation.npz") from exc
+    if against is not None:
+        from moderation.training import compare
+
+        other = _load(directory, None if against == "active" else against)
+        data_dir = data or Path(current_app.config["DATA_DIR"])
+        try:
+            found = compare.evaluate_against(
+                model, validation, other, data_dir, _extras(decisions, with_decisions)
+            )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(compare.table(found))
+        return
+    click.echo(table(write_evaluation(folder, model, validation)))
+    click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
+
+
+@model_cli.command("operating-points")
+@click.argument("version")
+@click.option(
+    "--crossval",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default="var/crossval/grouped.npz",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
+def operating_points_command(version: str, crossval: Path, out: Path | None) -> None:
+    """Write a new version of VERSION whose cut-offs come from a cross-source file."""
+    from moderation.training.train import derive_with_operating_points
+
+    folder = derive_with_operating_points(_models_dir(out), version, crossval)
+    click.echo(f"wrote {folder.name} in {folder}; evaluate and promote it")
+
+
+@model_cli.command("promote")
+@click.argument("version")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
+def promote_command(version: str, out: Path | None) -> None:
+    """Make VERSION the active model (ACTIVE is rewritten atomically)."""
+    directory = _models_dir(out)
+    try:
+        service.promote(directory, version)
+    except (ModelIntegrityError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"promoted {version}")
+
+
+@model_cli.command("list")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
+@with_appcontext
+def list_command(out: Path | None) -> None:
+    """List installed versions; the active one is starred."""
+    directory = _models_dir(out)
+    active = service.active_version(directory)
+    for version in service.installed_versions(directory):
+        click.echo(f"{'*' if version == active else ' '} {version}")
+
+
+@model_cli.command("export-decisions")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--since-days", type=click.IntRange(min=1), help="Only the last N days.")
+@click.option("--audit-only", is_flag=True, help="Only decisions on random-sample audits.")
+@with_appcontext
+def export_decisions_command(output: TextIO, since_days: int | None, audit_only: bool) -> None:
+    """Write moderator decisions and Perspective feedback as labelled JSON lines for training."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=since_days) if since_days else None
+    count = 0
+    for row in labelled_rows(db.session, since=since, audit_only=audit_only):
+        output.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    click.echo(f"exported {count} labelled decisions", err=True)

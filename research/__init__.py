@@ -1,0 +1,1 @@
+"""Research on the classifier, outside the product: cross-validation, ceilings (README.md)."""

@@ -1,0 +1,123 @@
+"""``python -m research.crossval``: train the folds (cached), run the rules, print the table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from moderation.training.corpora import load_corpus
+from moderation.training.crosssource import CrossSource
+from moderation.training.train import TrainConfig, stderr_progress
+from moderation.training.vocabulary import load_lexicon
+from research.crossval import assemble, fold_plan, run_folds
+from research.crossval_report import plain, report
+from research.rescore import changes, rescore
+
+_DIR = click.Path(file_okay=False, path_type=Path)
+# The service's own settings and defaults (moderation.config), read without an app.
+_DATA, _RULES = ("MODERATION_DATA_DIR", "../shared/data"), ("MODERATION_RULES_DIR", "rules")
+
+
+def crossval(
+    data: Path,
+    rules_dir: Path,
+    cache: Path,
+    protocol: str,
+    only: int | None,
+    output: Path,
+    config: TrainConfig,
+    operating: bool = True,
+) -> str:
+    """Train the missing folds, decide the held-out rows, save them; the table as text."""
+    progress = stderr_progress()
+    corpus = load_corpus(data)
+    plan = fold_plan(protocol)
+    lexicon = load_lexicon(data / "wordlists")
+    results = run_folds(corpus, lexicon, cache, plan, config, progress, only)
+    done = [r for r in results if r is not None]
+    if len(done) < len(plan):
+        return f"{len(done)} of {len(plan)} folds cached in {cache}; run the others"
+    progress("folds ready; running the rules on the held-out rows")
+    cs = assemble(corpus, done, rules_dir, operating)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    cs.save(output)
+    title = f"cross-source validation ({protocol}: {len(plan)} folds of whole sources)"
+    return f"{title}\n{plain(report(cs))}\n\nwrote {output}"
+
+
+def rescore_file(data: Path, rules_dir: Path, protocol: str, file: Path, output: Path) -> str:
+    """The rules in ``rules_dir`` on ``file``'s stored scores, saved to ``output``; the table."""
+    before = CrossSource.load(file)
+    after = rescore(load_corpus(data), before, rules_dir, fold_plan(protocol))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    after.save(output)
+    title = f"cross-source validation, rules {rules_dir} on the scores of {file}"
+    return f"{title}\n{plain(report(after))}\n\n{changes(before, after)}\nwrote {output}"
+
+
+@click.command()
+@click.option(
+    "--data", type=_DIR, envvar="MODERATION_DATA_DIR", default="../shared/data", show_default=True
+)
+@click.option("--protocol", type=click.Choice(["grouped", "loso"]), default="grouped")
+@click.option("--only", type=int, help="Train only this fold (others from the cache).")
+@click.option("--cache", type=_DIR, default="var/crossval", show_default=True)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=_DIR,
+    envvar="MODERATION_RULES_DIR",
+    default="rules",
+    show_default=True,
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="[CACHE/PROTOCOL.npz]"
+)
+@click.option("--no-baseline", is_flag=True, help="Skip the TF-IDF + LR baseline per fold.")
+@click.option(
+    "--model-thresholds",
+    is_flag=True,
+    help="Rules use each fold model's own thresholds, not operating points from other folds.",
+)
+@click.option(
+    "--rescore",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Only re-run the rules on this cross-source file's stored scores (no training).",
+)
+@click.option(
+    "--min-df",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Keep n-grams found in at least this many training rows (2 shipped).",
+)
+@click.option("--seed", type=int, default=42, show_default=True)
+def main(
+    data: Path,
+    protocol: str,
+    only: int | None,
+    cache: Path,
+    rules_dir: Path,
+    output: Path | None,
+    no_baseline: bool,
+    model_thresholds: bool,
+    rescore: Path | None,
+    min_df: int,
+    seed: int,
+) -> None:
+    """Cross-source validation: train without whole sources, score them, run the rules."""
+    if rescore is not None:
+        out = output or cache / f"{protocol}-rescored.npz"
+        try:
+            click.echo(rescore_file(data, rules_dir, protocol, rescore, out))
+        except ValueError as exc:  # not this corpus's file, or rules it cannot replay
+            raise click.ClickException(str(exc)) from exc
+        return
+    config = TrainConfig(seed=seed, baseline=not no_baseline, min_df=min_df)
+    out = output or cache / f"{protocol}.npz"
+    click.echo(crossval(data, rules_dir, cache, protocol, only, out, config, not model_thresholds))
+
+
+if __name__ == "__main__":
+    main()
