@@ -1,7 +1,7 @@
 """The most that any cut-off on the model's scores could catch: the ceiling of the targets.
 
-Issue 13's targets ask, per language, for a share of harmful comments caught (held or
-rejected) while at most a budget of clean ones is flagged. Here, for every source, the
+The decision-quality targets ask, per language, for a share of harmful comments caught
+(held or rejected) while at most a budget of clean ones is flagged. Here, for every source, the
 cut-off on the model's harm score (its highest non-spam label, as in the cross-source
 table) is chosen on that source's own rows so that its clean comments flagged stay within
 the budget. No cut-off on that score picks better on those rows, so the share of harmful
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from moderation.training.crosssource import CrossSource
     from moderation.training.evaluate import Validation
 
-#: Issue 13's targets per language: (harmful caught at least, clean flagged at most).
+#: The decision-quality targets per language: (harmful caught at least, clean flagged at most).
 TARGETS = {"fr": (0.80, 0.10), "en": (0.92, 0.08)}
 
 

@@ -27,7 +27,7 @@ from moderation.classifier.model import LANGUAGES, POOLED, Thresholds
 from moderation.scoring.contracts import LABELS
 from moderation.training.crosssource import HARM, HELD, SPAM, CrossSource, targets
 
-#: Clean comments held, mean over held-out sources, that the choice aims at (the issue's
+#: Clean comments held, mean over held-out sources, that the choice aims at (the
 #: targets are 0.10 French and 0.08 English; the aim keeps a margin for unseen sources).
 AIM = {"fr": 0.085, "en": 0.068, POOLED: 0.068}
 SPAM_SHARE = 0.005
