@@ -142,7 +142,7 @@ def bench_env(svc: Services) -> dict[str, str]:
 
 def prepare(svc: Services, callback_url: str) -> tuple[object, str]:
     """Migrate, create the ``bench`` site; return an in-process app and the site secret."""
-    from moderation import create_app
+    from moderation.app import create_app
     from moderation.dbcli import upgrade
     from moderation.extensions import db
     from moderation.sites.service import add_site

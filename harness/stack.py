@@ -12,7 +12,7 @@ import requests
 
 from harness.procs import BIN, ROOT, Proc, children, free_port, tail, wait_until
 
-WEB_APP = "moderation:create_app()"
+WEB_APP = "moderation.app:create_app()"
 CELERY_APP = "workers.app"
 
 

@@ -81,10 +81,10 @@ class LazyGroup(click.Group):
 
 
 def _script_info() -> object:
-    # What ``with_appcontext`` looks for in the context to build the app.
-    from flask.cli import ScriptInfo
+    """What ``with_appcontext`` looks for in the context to build the app."""
+    from flask.cli import ScriptInfo  # late: `--help` and `sign` import no Flask
 
-    from moderation import create_app
+    from moderation.app import create_app  # late: `--help` and `sign` build no app
 
     return ScriptInfo(create_app=create_app, set_debug_flag=False)
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 import moderation.exceptions as domain
+from moderation.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +145,6 @@ def _too_large() -> str:
 
 def _database_down(exc: Exception) -> Response:
     # The transaction rolled back: nothing was stored, so retrying is safe.
-    from moderation.extensions import db
-
     log.warning("database unavailable", extra={"error": type(exc).__name__})
     db.remove()
     error = ApiError(

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from harness.receiver import Receiver
-from moderation import create_app
+from moderation.app import create_app
 from moderation.dbcli import upgrade
 from moderation.extensions import db
 from moderation.sites.service import add_site

@@ -14,7 +14,7 @@ import requests
 from flask import Flask, current_app
 
 import moderation.jobs as jobs
-from moderation import create_app
+from moderation.app import create_app
 from moderation.callbacks.models import Delivery
 from moderation.classifier.service import init_models
 from moderation.extensions import db

@@ -34,7 +34,7 @@ def service_env(url: str, broker: str, logs: Path, opts: Options) -> dict[str, s
 
 def create_site(env: dict[str, str], callback_url: str) -> str:
     """Migrate the run's database and create the site; return its secret."""
-    from moderation import create_app
+    from moderation.app import create_app
     from moderation.dbcli import upgrade
     from moderation.extensions import db
     from moderation.sites.service import add_site

@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from moderation.authors.models import SANCTION_KINDS
 from moderation.comments.schemas import CleanString, UTCDateTime
+from moderation.db import utcnow
 
 
 class SanctionInputSchema(Schema):
@@ -20,8 +21,6 @@ class SanctionInputSchema(Schema):
 
     @validates_schema
     def _future(self, data: dict[str, object], **_kw: object) -> None:
-        from moderation.db import utcnow
-
         until = data.get("until")
         if until is not None and until <= utcnow():  # type: ignore[operator]
             raise ValidationError("Must be in the future.", "until")

@@ -11,7 +11,6 @@ from flask import Response, abort, current_app, render_template, request, send_f
 
 from moderation.classifier.service import active_version, installed_versions, model_store
 from moderation.console import charts
-from moderation.console.blueprint import bp
 from moderation.console.security import require_admin
 from moderation.extensions import db
 from moderation.rules import service as rules
@@ -25,8 +24,8 @@ _PLOT = re.compile(r"^pr-[a-z_]{1,40}\.png$")
 MAX_RULE_FILE = 256 * 1024
 
 
-@bp.before_request
-def _admins_only() -> None:
+def admins_only() -> None:
+    """Before every console request: the admin pages are for admins only."""
     if (request.endpoint or "").startswith("console.admin_"):
         require_admin()
 
@@ -53,13 +52,11 @@ def _rules_page(**extra: Any) -> str:
     return render_template("console/admin_rules.html", status=status, **extra)
 
 
-@bp.get("/admin/rules")
 def admin_rules() -> str:
     """The live ruleset and any refused change."""
     return _rules_page(text="", name="candidate.yaml", since="30d")
 
 
-@bp.post("/admin/rules/check")
 def admin_rules_check() -> str:
     """Validate the edited or uploaded file and run its tests."""
     files, problems = _candidate()
@@ -77,7 +74,6 @@ def admin_rules_check() -> str:
     return _rules_page(text=text, name=name, since="30d", check=result, problems=problems)
 
 
-@bp.post("/admin/rules/backtest")
 def admin_rules_backtest() -> str:
     """Replay stored comments against the edited or uploaded file."""
     files, problems = _candidate()
@@ -115,7 +111,6 @@ def _metrics(directory: Path, version: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-@bp.get("/admin/models")
 def admin_models() -> str:
     """Installed model versions with their metrics and PR-curve plots."""
     directory = Path(current_app.config["MODELS_DIR"])
@@ -129,7 +124,6 @@ def admin_models() -> str:
     )
 
 
-@bp.get("/admin/models/<version>/<plot>")
 def admin_model_plot(version: str, plot: str) -> Response:
     """A PR-curve PNG of an installed model (names checked against what is installed)."""
     directory = Path(current_app.config["MODELS_DIR"])
@@ -141,7 +135,6 @@ def admin_model_plot(version: str, plot: str) -> Response:
     return send_file(path, mimetype="image/png", max_age=3600)
 
 
-@bp.get("/admin/stats")
 def admin_stats() -> str:
     """Queue depth, time to decision, decisions by reason and queue flow over time."""
     return render_template(

@@ -8,7 +8,6 @@ from flask import Response, g, redirect, render_template, request, session, url_
 
 from moderation.accounts.service import check_password
 from moderation.console import security
-from moderation.console.blueprint import bp
 from moderation.console.i18n import LANGUAGES, translate
 from moderation.extensions import db
 
@@ -24,7 +23,6 @@ def _local(target: str | None) -> str:
     return target
 
 
-@bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     """The sign-in form; a good name and password start a fresh session."""
     target = _local(request.values.get("next"))
@@ -42,14 +40,12 @@ def login() -> Response | str | tuple[str, int]:
     return redirect(target)  # type: ignore[return-value]
 
 
-@bp.post("/logout")
 def logout() -> Response:
     """End the session."""
     security.sign_out()
     return redirect(url_for("console.login"))  # type: ignore[return-value]
 
 
-@bp.post("/lang")
 def set_language() -> Response:
     """Switch between French and English; back to the page the switch was on."""
     chosen = request.form.get("lang", "fr")

@@ -11,7 +11,7 @@ from moderation.authors import notes
 from moderation.authors.models import Sanction
 from moderation.authors.service import add_sanction, author_view
 from moderation.comments.models import Comment, CommentRevision, Decision
-from moderation.console.blueprint import bp, is_htmx
+from moderation.console.blueprint import is_htmx
 from moderation.console.render import short
 from moderation.db import utcnow
 from moderation.exceptions import Invalid
@@ -45,7 +45,6 @@ def _comments(author_id: int) -> list[dict[str, object]]:
     return [{"comment": c, "text": short(t, 240), "decision": latest.get(c.id)} for c, t in rows]
 
 
-@bp.get("/authors/<int:author_id>")
 def author(author_id: int) -> str:
     """The drawer (a fragment for htmx, a page otherwise)."""
     found = notes.get_author(db.session, author_id)
@@ -70,7 +69,6 @@ def _back(author_id: int) -> Response:
     return redirect(url_for("console.author", author_id=author_id))  # type: ignore[return-value]
 
 
-@bp.post("/authors/<int:author_id>/notes")
 def add_note(author_id: int) -> Response:
     """Add a moderator note."""
     found = notes.get_author(db.session, author_id)
@@ -78,7 +76,6 @@ def add_note(author_id: int) -> Response:
     return _back(author_id)
 
 
-@bp.post("/authors/<int:author_id>/sanctions")
 def sanction(author_id: int) -> Response:
     """Ban, suspend for a duration, or pre-moderate; the pipeline enforces it from now on."""
     found = notes.get_author(db.session, author_id)
@@ -105,7 +102,6 @@ def sanction(author_id: int) -> Response:
     return _back(author_id)
 
 
-@bp.post("/authors/<int:author_id>/sanctions/<int:sanction_id>/lift")
 def lift(author_id: int, sanction_id: int) -> Response:
     """End a sanction now."""
     found = notes.get_author(db.session, author_id)

@@ -1,4 +1,4 @@
-"""The console's blueprint and its request hooks (every view module adds routes to it)."""
+"""The console's blueprint and its request hooks; ``setup`` adds the views' routes."""
 
 from __future__ import annotations
 
@@ -32,22 +32,25 @@ def asset_version() -> str:
     return digest.hexdigest()[:12]
 
 
-bp = ConsoleBlueprint(
-    "console",
-    __name__,
-    url_prefix="/console",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+def console_blueprint() -> ConsoleBlueprint:
+    """A new console blueprint with its hooks, no routes yet (one per app)."""
+    bp = ConsoleBlueprint(
+        "console",
+        __name__,
+        url_prefix="/console",
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+    bp.before_request(_guard)
+    bp.app_context_processor(_globals)
+    return bp
 
 
-@bp.before_request
 def _guard() -> Response | None:
     return security.guard()
 
 
-@bp.app_context_processor
 def _globals() -> dict[str, Any]:
     # Available to console templates (and to errors.py's HTML pages).
     return {

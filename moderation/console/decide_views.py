@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 import moderation.events as events
 from moderation.comments.models import Comment
-from moderation.console.blueprint import bp, is_htmx
+from moderation.console.blueprint import is_htmx
 from moderation.extensions import db
 from moderation.queue import service
 from moderation.queue import undo as decisions
@@ -59,7 +59,6 @@ def _decided(outcome: decisions.Outcome, *, action: str, reason: str | None) -> 
     )
 
 
-@bp.post("/decide")
 def decide() -> Response:
     """Approve or reject the items sent (one card or a selection); the callback waits."""
     action = request.form.get("action", "")
@@ -75,7 +74,6 @@ def decide() -> Response:
     return _decided(outcome, action=action, reason=reason)
 
 
-@bp.post("/authors/<int:author_id>/reject-all")
 def reject_author(author_id: int) -> Response:
     """Reject every open item of this author's comments (same path as a bulk reject)."""
     reason = request.form.get("reason") or None
@@ -90,7 +88,6 @@ def reject_author(author_id: int) -> Response:
     return _decided(outcome, action="reject", reason=reason)
 
 
-@bp.post("/items/<int:item_id>/claim")
 def claim(item_id: int) -> Response:
     """Take the item for a while (the API's lease): others see it dimmed, "claimed by"."""
     service.claim(db.session, item_id=item_id, user=g.user)
@@ -98,7 +95,6 @@ def claim(item_id: int) -> Response:
     return _answer("console/_toast_claimed.html", {"mod:claimed": {"items": [item_id]}})
 
 
-@bp.post("/undo")
 def undo() -> Response:
     """Take back the decisions on these items (within the window): they return to the queue."""
     undone = [
@@ -111,7 +107,6 @@ def undo() -> Response:
     return _answer("console/_toast_undone.html", {"mod:undone": {"items": undone}})
 
 
-@bp.get("/mine")
 def mine() -> str:
     """The signed-in moderator's recent decisions, each with a way to reverse it."""
     rows = decisions.my_decisions(db.session, user=g.user)
@@ -133,7 +128,6 @@ def mine() -> str:
     )
 
 
-@bp.post("/decisions/<int:decision_id>/reverse")
 def reverse(decision_id: int) -> Response:
     """Reverse one of my decisions (audited); the site is told the new outcome."""
     decisions.reverse(

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.console import live
-from moderation.console.blueprint import bp, is_htmx
+from moderation.console.blueprint import is_htmx
 from moderation.console.cards import build_cards
 from moderation.db import utcnow
 from moderation.extensions import db
@@ -83,13 +83,11 @@ def _sort() -> str:
     return saved if saved in service.SORTS else "priority"
 
 
-@bp.get("/")
 def home() -> Response:
     """The first queue."""
     return redirect(url_for("console.queue", name="pending"))  # type: ignore[return-value]
 
 
-@bp.get("/queue/<name>")
 def queue(name: str) -> str:
     """A queue page (or, for htmx "load more", just the next cards)."""
     if name not in KNOWN_QUEUES:
@@ -128,7 +126,6 @@ def _reason_choices() -> list[str]:
     return ordered + sorted(service.allowed_reasons(configured) - set(ordered))
 
 
-@bp.get("/counts")
 def queue_counts() -> str:
     """The tabs with fresh counts (htmx swaps them in on events and on a timer)."""
     names = queues(db.session)
@@ -138,7 +135,6 @@ def queue_counts() -> str:
     )
 
 
-@bp.get("/sync")
 def sync() -> Response:
     """The state of the cards a page shows, and how many items arrived since it was drawn."""
     ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
@@ -160,7 +156,6 @@ def sync() -> Response:
     return jsonify({"me": g.user.name, "items": state, "new": fresh or 0})
 
 
-@bp.get("/events")
 def events() -> Response:
     """Server-Sent Events from Redis pub/sub (204 without Redis: the page polls instead)."""
     if not live.live_enabled():

@@ -13,7 +13,12 @@ import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
+from moderation.classifier.service import model_store
 from moderation.config import Config
+from moderation.extensions import db
+from moderation.rules.backtest import run_backtest
+from moderation.rules.backtest_text import format_report
+from moderation.rules.decide import decide_lines
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import load_ruleset
 from moderation.rules.problems import RulesetInvalid
@@ -108,10 +113,6 @@ def backtest(
     thresholds_file: str | None,
 ) -> None:
     """Replay stored comments against the candidate rules; report decisions that would change."""
-    from moderation.extensions import db
-    from moderation.rules.backtest import run_backtest
-    from moderation.rules.backtest_text import format_report
-
     try:
         window = parse_duration(since)
     except ValueError as exc:
@@ -138,9 +139,6 @@ def backtest(
 @with_appcontext
 def decide(directory: str | None, source: TextIO) -> None:
     """Print the live pipeline's decision for each JSON line (a test case); store nothing."""
-    from moderation.classifier.service import model_store
-    from moderation.rules.decide import decide_lines
-
     known = model_store().named_thresholds()
     ruleset = _load_with(directory, known)
     for result in decide_lines(source, ruleset):

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
 #: Below this probability (French vs English) the text cannot tell; docs/model.md shows the trade.
 MIN_CONFIDENCE = 0.6
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -21,8 +23,6 @@ _MAX_CHARS = 1000  # the first thousand characters say which language a comment 
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(["fr", "en"])
     return identifier

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation import create_app
+from moderation.app import create_app
 from moderation.classifier import artifact, service
 from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.model import LinearModel

@@ -82,7 +82,7 @@ def test_revoked_user_is_signed_out_at_once(console_app, held):
 
 
 def test_embedded_setup_without_secret_key_signs_in_and_keeps_site_secrets(tmp_path):
-    from moderation import create_app
+    from moderation.app import create_app
     from moderation.dbcli import upgrade
     from moderation.sites.service import add_site, get_site, valid_secrets
 

@@ -38,6 +38,7 @@ def test_plain_commands_import_nothing_heavy(tmp_path, args):
     heavy = {name for name in imported if name.split(".")[0] in HEAVY}
     assert not heavy, sorted(heavy)
     assert "moderation.extensions" not in imported  # no app was built
+    assert "moderation.app" not in imported
 
 
 def test_sign_prints_curl_headers(tmp_path):

@@ -8,7 +8,7 @@ import sys
 
 PROBE = """
 import gc, json
-from moderation import create_app
+from moderation.app import create_app
 create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
 frozen, tracked = gc.get_freeze_count(), len(gc.get_objects())
 create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
