@@ -12,6 +12,7 @@ from moderation.classifier.features import (
     lexicon_ngrams,
     token_ngrams,
     word_ngrams,
+    word_spans,
 )
 
 
@@ -64,3 +65,11 @@ def test_tracked_fold_maps_words_back_to_the_original() -> None:
     start = folded.text.index("connard")
     a, b = folded.span(start, start + len("connard"))
     assert text[a:b] == "C0NNNNARD"
+
+
+def test_shorthand_stays_as_written_in_the_shipped_scheme() -> None:
+    folded = fold("Jules FTG, jvais te soulever")
+    words = ["jules", "ftg", "jvais", "te", "soulever"]
+    assert word_ngrams(folded) == [*words, "jules ftg", "ftg jvais", "jvais te", "te soulever"]
+    assert word_spans("ftg va") == [("ftg", 0, 3), ("va", 4, 6)]
+    assert "ta gueule" not in lexicon_ngrams("jules tg")
