@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import click
 from flask import current_app
@@ -16,11 +16,17 @@ from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.model import LinearModel
 from moderation.extensions import db
+from moderation.training import compare
 from moderation.training.decisions import labelled_rows
 from moderation.training.evaluate import Validation, table, write_evaluation
-
-if TYPE_CHECKING:
-    from moderation.training.train import Extra
+from moderation.training.train import (
+    Extra,
+    TrainConfig,
+    derive_with_operating_points,
+    extra_from_file,
+    extra_from_rows,
+    train_from_data,
+)
 
 model_cli = click.Group("model", help="Train, evaluate, promote and run the comment classifier.")
 
@@ -59,8 +65,6 @@ def score_command() -> None:
 
 def _extras(decisions: Path | None, with_decisions: bool) -> list[Extra]:
     """The labelled data of our own: an exported file, and/or the database's rows now."""
-    from moderation.training.train import extra_from_file, extra_from_rows
-
     extras = [extra_from_file(decisions)] if decisions is not None else []
     if with_decisions:
         rows = list(labelled_rows(db.session))
@@ -103,8 +107,6 @@ def train_command(
     operating_points: Path | None,
 ) -> None:
     """Train a new model version from the shared corpora (progress on stderr)."""
-    from moderation.training.train import TrainConfig, train_from_data
-
     folder = train_from_data(
         data or Path(current_app.config["DATA_DIR"]),
         _models_dir(out),
@@ -149,8 +151,6 @@ def evaluate_command(
     except FileNotFoundError as exc:
         raise click.ClickException(f"{folder} has no validation.npz") from exc
     if against is not None:
-        from moderation.training import compare
-
         other = _load(directory, None if against == "active" else against)
         data_dir = data or Path(current_app.config["DATA_DIR"])
         try:
@@ -177,8 +177,6 @@ def evaluate_command(
 @with_appcontext
 def operating_points_command(version: str, crossval: Path, out: Path | None) -> None:
     """Write a new version of VERSION whose cut-offs come from a cross-source file."""
-    from moderation.training.train import derive_with_operating_points
-
     folder = derive_with_operating_points(_models_dir(out), version, crossval)
     click.echo(f"wrote {folder.name} in {folder}; evaluate and promote it")
 

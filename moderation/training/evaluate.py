@@ -230,10 +230,10 @@ def markdown(report: dict[str, Any]) -> str:
 def plot_curves(folder: Path, v: Validation) -> list[Path]:
     """One precision-recall PNG per label (model solid, baseline dashed), if matplotlib is here."""
     try:
-        import matplotlib
+        import matplotlib  # late: an optional extra (dev), not a product dependency
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # late: after choosing the headless backend
     except ImportError:
         return []
     written = []
