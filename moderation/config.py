@@ -91,10 +91,14 @@ class Config:
         self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
         self.REPORT_THRESHOLD = _float("MODERATION_REPORT_THRESHOLD", 3.0)
         self.REASON_CODES = tuple(_str("MODERATION_REASON_CODES", DEFAULT_REASONS).split(","))
-        # Blind audits: the share of automatic approvals also sent to the ``audit`` queue, and
-        # the salt of the hash that picks them (secret, so authors cannot tell which are).
-        self.AUDIT_RATE = _float("MODERATION_AUDIT_RATE", 0.01)
-        self.AUDIT_SALT = _str("MODERATION_AUDIT_SALT", "")
+        # Spot checks: the share of automatic approvals also sent to the ``spot_checks`` queue,
+        # and the salt of the hash that picks them (secret, so authors cannot tell which are).
+        # Deprecated: MODERATION_AUDIT_RATE / _SALT, their former names, are still read when
+        # the new ones are unset, so existing deployments keep their rate and their picks.
+        self.SPOT_CHECK_RATE = _float(
+            "MODERATION_SPOT_CHECK_RATE", _float("MODERATION_AUDIT_RATE", 0.01)
+        )
+        self.SPOT_CHECK_SALT = _str("MODERATION_SPOT_CHECK_SALT", _str("MODERATION_AUDIT_SALT", ""))
         # Monitoring: /metrics is open unless a bearer token and/or client networks are set.
         self.METRICS_TOKEN = _str("MODERATION_METRICS_TOKEN", "")
         self.METRICS_ALLOW = _networks("MODERATION_METRICS_ALLOW")

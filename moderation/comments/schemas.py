@@ -171,10 +171,10 @@ class DecisionSchema(Schema):
     decided_at = fields.String()
     note = fields.String(allow_none=True)
     error = fields.String(allow_none=True)
-    # A blind audit label (docs/model.md): the model version whose approval was audited.
-    audit = fields.Boolean()
+    # A blind spot check label (docs/model.md): the model version whose approval was sampled.
+    spot_check = fields.Boolean()
     blind = fields.Boolean()
-    audited_model_version = fields.String(allow_none=True)
+    sampled_model_version = fields.String(allow_none=True)
 
 
 class ParentSchema(Schema):

@@ -69,7 +69,7 @@ def _card(
         "article": _article(comment.article or {}),
         "parent": parents.get(comment.id),
     }
-    if view.get("blind"):  # an audit card: the text and its context, nothing else
+    if view.get("blind"):  # a spot check card: the text and its context, nothing else
         return shown
     author = authors[comment.author_id]
     return {

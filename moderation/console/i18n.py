@@ -17,14 +17,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "queue_pending": ("En attente", "Pending"),
     "queue_reported": ("Signalés", "Reported"),
     "queue_appeals": ("Recours", "Appeals"),
-    "queue_audit": ("Audit", "Audit"),
-    "audit_blind": (
+    "queue_spot_checks": ("Contrôles à l'aveugle", "Spot checks"),
+    "spot_check_blind": (
         "Échantillon au hasard de commentaires publiés, à juger à l'aveugle : scores, règles, "
         "signalements et auteur masqués. Rejeter le retire du site.",
         "Random sample of published comments, judged blind: scores, rules, reports and "
         "author hidden. Rejecting takes it off the site.",
     ),
-    "audit_card": ("Commentaire à auditer", "Comment to audit"),
+    "spot_check_card": ("Contrôle à l'aveugle", "Spot check"),
     "queues": ("Files", "Queues"),
     "my_decisions": ("Mes décisions", "My decisions"),
     "rules": ("Règles", "Rules"),

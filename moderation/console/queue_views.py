@@ -29,9 +29,9 @@ from moderation.queue import service
 from moderation.queue.models import ReviewItem
 from moderation.sites.models import Site
 
-#: Queues always shown; any other queue (``appeals``, ``audit``) appears once used.
+#: Queues always shown; any other queue (``appeals``, ``spot_checks``) appears once used.
 BASE_QUEUES = ("pending", "reported")
-KNOWN_QUEUES = ("pending", "reported", "appeals", "audit")
+KNOWN_QUEUES = ("pending", "reported", "appeals", "spot_checks")
 FILTER_NAMES = ("site", "article", "section", "reason", "language", "source")
 PAGE = 25
 COUNT_CAP = 9999  # counts stop here: "9999+" is enough to know, and stays fast

@@ -131,7 +131,7 @@ def _maybe_report(session: Session, comment: Comment, total: float) -> None:
         select(ReviewItem.id).where(
             ReviewItem.comment_id == comment.id,
             ReviewItem.status == "open",
-            ReviewItem.queue != "audit",  # readers' reports take an audited comment over
+            ReviewItem.queue != "spot_checks",  # readers' reports take a spot-checked comment over
         )
     )
     if open_already is not None:

@@ -46,7 +46,7 @@ def _record(feedback: Feedback, slug: str, token: str) -> dict[str, Any]:
         "action": "reject" if rejected else "approve",
         "reason": None,
         "decided_at": feedback.created_at.isoformat(),
-        "audit": False,
+        "spot_check": False,
         "saw_model_version": None,
         "source": SOURCE,
     }

@@ -1,4 +1,4 @@
-"""A comment waiting for a moderator: ``pending``, ``reported``, ``appeals`` or ``audit``."""
+"""A comment waiting for a moderator: ``pending``, ``reported``, ``appeals`` or ``spot_checks``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from moderation.db import Base, JSONType, UTCDateTime, utcnow
 
 _OPEN = text("status = 'open'")
-_AUDIT = text("queue = 'audit'")
+_SPOT_CHECK = text("queue = 'spot_checks'")
 
 
 def _open_index(name: str, *columns: str) -> Index:
@@ -41,14 +41,14 @@ class ReviewItem(Base):
             postgresql_where=_OPEN,
             sqlite_where=_OPEN,
         ),
-        # At most one audit item per revision, ever: redelivered scoring samples nothing twice.
+        # At most one spot check per revision, ever: redelivered scoring samples nothing twice.
         Index(
-            "uq_review_audit_revision",
+            "uq_review_spot_check_revision",
             "comment_id",
             "revision",
             unique=True,
-            postgresql_where=_AUDIT,
-            sqlite_where=_AUDIT,
+            postgresql_where=_SPOT_CHECK,
+            sqlite_where=_SPOT_CHECK,
         ),
         # At most one open item per comment.
         Index(

@@ -17,13 +17,13 @@ from moderation.db import utcnow
 from moderation.dsa.appeals import open_appeals
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
-from moderation.queue.audits import QUEUE, blind
 from moderation.queue.models import ReviewItem
+from moderation.queue.spot_checks import QUEUE, blind
 from moderation.sites.models import Site
 
 
 def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, Any]]:
-    """Each item with its record, decision, author standing, flags and claim (audit: blind)."""
+    """Each item with its record, decision, author standing, flags and claim (spot checks blind)."""
     if not items:
         return []
     comment_ids = [item.comment_id for item in items]
@@ -55,7 +55,7 @@ def present_items(session: Session, items: list[ReviewItem]) -> list[dict[str, A
         | ({"appeal": appeals.get(item.comment_id)} if item.queue == "appeals" else {})
         for item in items
     ]
-    # Audit items are labelled blind: nothing of the model, the rules or the readers.
+    # Spot checks are labelled blind: nothing of the model, the rules or the readers.
     return [blind(v) if i.queue == QUEUE else v for v, i in zip(views, items, strict=True)]
 
 

@@ -14,7 +14,8 @@ class QueueQuerySchema(Schema):
         unknown = RAISE
 
     queue = fields.String(
-        load_default="pending", validate=validate.OneOf(["pending", "reported", "appeals", "audit"])
+        load_default="pending",
+        validate=validate.OneOf(["pending", "reported", "appeals", "spot_checks"]),
     )
     # Filters reach SQL: no NUL (PostgreSQL refuses it in text).
     reason = CleanString(load_default=None, validate=validate.Length(max=64))
@@ -61,7 +62,7 @@ class ItemSchema(Schema):
     flags = fields.List(fields.Dict())
     claim = fields.Dict(allow_none=True)
     appeal = fields.Dict(allow_none=True)  # in the appeals queue: who appeals, and why
-    blind = fields.Boolean()  # an audit item: no scores, rule hits, reports or author standing
+    blind = fields.Boolean()  # a spot check: no scores, rule hits, reports or author standing
 
 
 class PageSchema(Schema):

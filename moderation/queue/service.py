@@ -21,10 +21,10 @@ from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.models import Flag
 from moderation.flags.service import settle_flags
-from moderation.queue.audits import QUEUE as AUDIT_QUEUE
-from moderation.queue.audits import audit_record
 from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
+from moderation.queue.spot_checks import QUEUE as SPOT_CHECK_QUEUE
+from moderation.queue.spot_checks import spot_check_record
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import rules_store
 from moderation.sites.models import Site
@@ -202,8 +202,9 @@ def resolve(
     comment, previous, notices = _comment_with_decision(session, item.comment_id)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
     record = _moderator_record(previous, user, action, reason, note)
-    if item.queue == AUDIT_QUEUE:  # a blind label, marked so; a rejection overturns the approval
-        record = audit_record(record, previous)
+    # A spot check's label is blind and marked so; a rejection overturns the approval.
+    if item.queue == SPOT_CHECK_QUEUE:
+        record = spot_check_record(record, previous)
     try:
         apply_decision(
             session,

@@ -30,7 +30,7 @@ from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
 from moderation.exceptions import Conflict, Expired, Invalid, NotFound, Stale
 from moderation.flags.models import Flag
-from moderation.queue import audits, service
+from moderation.queue import service, spot_checks
 from moderation.queue.models import ReviewItem
 
 #: Seconds a console decision can be undone; its callback waits this long.
@@ -85,8 +85,8 @@ def author_items(session: Session, *, author_id: int) -> list[int]:
         select(ReviewItem.id)
         .join(Comment, Comment.id == ReviewItem.comment_id)
         .where(ReviewItem.status == "open", Comment.author_id == author_id)
-        # Audit items are published comments awaiting a blind label, not held ones.
-        .where(ReviewItem.queue != audits.QUEUE)
+        # Spot checks are published comments awaiting a blind label, not held ones.
+        .where(ReviewItem.queue != spot_checks.QUEUE)
         .order_by(ReviewItem.id)
     )
     return list(session.scalars(query))
@@ -104,10 +104,10 @@ def undo(session: Session, *, item_id: int, user: User, window: float = UNDO_SEC
     decision = _own_decision(session, comment, item, user)
     _check_unsent(session, decision)
     supersede_pending(session, comment_id=comment.id)
-    audit = item.queue == audits.QUEUE
-    # An undone audit label leaves the approval it sampled standing; anything else is held.
+    spot_check = item.queue == spot_checks.QUEUE
+    # An undone spot check label leaves the approval it sampled standing; anything else is held.
     values: dict[str, object] = {"status": "queued", "queue": item.queue, "decided_at": None}
-    if audit:
+    if spot_check:
         values = {"status": "approved", "queue": None, "decided_at": now}
     values.update(priority=item.priority, updated_at=now)
     set_status(
@@ -120,12 +120,12 @@ def undo(session: Session, *, item_id: int, user: User, window: float = UNDO_SEC
     _reopen(session, item)
     move_status(session, author_id=comment.author_id, old=decision.status, new=comment.status)
     _reopen_flags(session, item)
-    if audit:
+    if spot_check:
         _add(
             session,
             comment,
             decision.revision,
-            audits.restored_record(decision.record, user, decision.id),
+            spot_checks.restored_record(decision.record, user, decision.id),
         )
     else:
         _add_review_decision(session, comment, decision, user)
@@ -229,7 +229,7 @@ def reverse(session: Session, *, decision_id: int, user: User, reason: str | Non
     if reason and reason not in service.allowed_reasons(_reasons()):
         raise Invalid("Unknown reason code.", fields={"reason": ["Unknown reason code."]})
     record = {
-        # A reversed audit label is still the audit's (blind) label.
+        # A reversed spot check label is still the spot check's (blind) label.
         **{k: v for k, v in decision.record.items() if k in _REVERSE_KEEPS},
         "action": action,
         "decided_by": f"moderator:{user.name}",
@@ -248,7 +248,7 @@ def reverse(session: Session, *, decision_id: int, user: User, reason: str | Non
     return new
 
 
-_REVERSE_KEEPS = ("rules", "scores", "labels", "audit", "blind", "audited_decision")
+_REVERSE_KEEPS = ("rules", "scores", "labels", "spot_check", "blind", "sampled_decision")
 
 
 def _reasons() -> tuple[str, ...]:

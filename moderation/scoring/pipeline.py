@@ -21,7 +21,6 @@ from moderation.db import utcnow
 from moderation.extensions import INFRASTRUCTURE_ERRORS
 from moderation.rules.problems import RulesUnavailable
 from moderation.scoring import engines
-from moderation.scoring.audits import maybe_sample
 from moderation.scoring.contracts import (
     CommentFacts,
     ModelOutput,
@@ -31,6 +30,7 @@ from moderation.scoring.contracts import (
 )
 from moderation.scoring.ready import Ready, claim_ready
 from moderation.scoring.sanctions import enforce_sanctions
+from moderation.scoring.spot_checks import maybe_sample
 from moderation.text.language import detect_language
 
 log = logging.getLogger(__name__)

@@ -82,7 +82,7 @@ _DECISIONS = click.option(
 _WITH_DECISIONS = click.option(
     "--with-decisions",
     is_flag=True,
-    help="Add moderators' decisions, blind audits and suggestscore feedback from the database.",
+    help="Add moderators' decisions, spot checks and suggestscore feedback from the database.",
 )
 
 
@@ -209,13 +209,15 @@ def list_command(out: Path | None) -> None:
 @model_cli.command("export-decisions")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
 @click.option("--since-days", type=click.IntRange(min=1), help="Only the last N days.")
-@click.option("--audit-only", is_flag=True, help="Only decisions on random-sample audits.")
+@click.option("--spot-checks-only", is_flag=True, help="Only labels of random spot checks.")
 @with_appcontext
-def export_decisions_command(output: TextIO, since_days: int | None, audit_only: bool) -> None:
+def export_decisions_command(
+    output: TextIO, since_days: int | None, spot_checks_only: bool
+) -> None:
     """Write moderator decisions and Perspective feedback as labelled JSON lines for training."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=since_days) if since_days else None
     count = 0
-    for row in labelled_rows(db.session, since=since, audit_only=audit_only):
+    for row in labelled_rows(db.session, since=since, spot_checks_only=spot_checks_only):
         output.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     click.echo(f"exported {count} labelled decisions", err=True)

@@ -212,15 +212,17 @@ def load_corpus(data_dir: Path, sources: tuple[Source, ...] = SOURCES) -> Corpus
 
 
 #: Labelled data from our own moderation, by the source name training reports them under.
-DECISIONS, AUDITS, SUGGESTIONS = "decisions", "decisions_audit", "suggestscore"
-#: Sources never trained on: they calibrate and validate only (docs/model.md, audits).
-HELD_OUT = frozenset({AUDITS})
+DECISIONS, SPOT_CHECKS, SUGGESTIONS = "decisions", "decisions_spot_checks", "suggestscore"
+#: Sources never trained on: they calibrate and validate only (docs/model.md, spot checks).
+HELD_OUT = frozenset({SPOT_CHECKS})
 
 
 def decision_source(item: Mapping[str, object]) -> str:
-    """Which source an exported row belongs to: blind audit, suggestscore feedback, decision."""
-    if item.get("audit") is True:
-        return AUDITS
+    """Which source an exported row belongs to: blind spot check, suggestscore, decision."""
+    # Deprecated: files exported before the rename mark spot checks ``"audit": true``;
+    # read as such, so they are still never trained on.
+    if item.get("spot_check") is True or item.get("audit") is True:
+        return SPOT_CHECKS
     return SUGGESTIONS if item.get("source") == "perspective_feedback" else DECISIONS
 
 
@@ -265,7 +267,7 @@ def split(corpus: Corpus, seed: int, valid: float = 0.2, calib: float = 0.15) ->
     """Assign each row to TRAIN, CALIB or VALID, stratified per source and rarest label.
 
     Rows sharing a group (the same comment in two sources) always land in the same part.
-    Held-out sources (blind audits) go to validation and calibration only.
+    Held-out sources (blind spot checks) go to validation and calibration only.
     """
     rng = np.random.default_rng(seed)
     strata: dict[str, list[int]] = {}

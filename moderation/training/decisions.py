@@ -4,8 +4,8 @@ A decision labels only what its reason says: a rejection for ``insult`` is toxic
 insult, and says nothing about spam; a rejection for ``off_topic`` labels nothing and
 is skipped. An approval is negative for every label but ``obscene`` (newsrooms let
 mild swearing through). These labels are biased by what moderators were shown (see
-docs/model.md); decisions marked ``audit`` in their record are blind labels of random
-samples of automatic approvals (the ``audit`` queue).
+docs/model.md); decisions marked ``spot_check`` in their record are blind labels of random
+samples of automatic approvals (the ``spot_checks`` queue).
 """
 
 from __future__ import annotations
@@ -69,16 +69,17 @@ def _latest_moderator_decisions(
 
 
 def export_decisions(
-    session: Session, *, since: dt.datetime | None = None, audit_only: bool = False
+    session: Session, *, since: dt.datetime | None = None, spot_checks_only: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Labelled rows, one per comment revision a moderator decided (their last word)."""
     latest = _latest_moderator_decisions(session, since)
     for decision, body, language, external_id, slug in latest.values():
         record = decision.record or {}
         labels = labels_for(decision.action, decision.reason)
-        audit = record.get("audit") is True
+        spot_check = record.get("spot_check") is True
         # An undone decision's last word labels nothing (the undo restored what was before).
-        if labels is None or record.get("undo_of") is not None or (audit_only and not audit):
+        undone = record.get("undo_of") is not None
+        if labels is None or undone or (spot_checks_only and not spot_check):
             continue
         yield {
             "id": f"{slug}/{external_id}/{decision.revision}",
@@ -88,15 +89,15 @@ def export_decisions(
             "action": decision.action,
             "reason": decision.reason,
             "decided_at": decision.decided_at.isoformat(),
-            "audit": audit,
-            "saw_model_version": record.get("model_version"),  # None: a blind audit
+            "spot_check": spot_check,
+            "saw_model_version": record.get("model_version"),  # None: a blind spot check
         }
 
 
 def labelled_rows(
-    session: Session, *, since: dt.datetime | None = None, audit_only: bool = False
+    session: Session, *, since: dt.datetime | None = None, spot_checks_only: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """Moderators' decisions and blind audits, then suggestscore feedback (not an audit)."""
-    yield from export_decisions(session, since=since, audit_only=audit_only)
-    if not audit_only:
+    """Moderators' decisions and blind spot checks, then suggestscore feedback (not one)."""
+    yield from export_decisions(session, since=since, spot_checks_only=spot_checks_only)
+    if not spot_checks_only:
         yield from export_feedback(session, since=since)

@@ -192,7 +192,7 @@ def data_fingerprint(data_dir: Path) -> str:
 
 @dataclass(frozen=True)
 class Extra:
-    """Labelled rows from our own moderation (decisions, audits, feedback) and their digest."""
+    """Labelled rows from our own moderation (decisions, spot checks, feedback) and their digest."""
 
     corpus: Corpus
     sha256: str

@@ -133,13 +133,17 @@ def test_export_decisions_carries_the_feedback_and_train_reads_it(persp, tmp_pat
         "action",
         "reason",
         "decided_at",
-        "audit",
+        "spot_check",
         "saw_model_version",
         "source",
     }
-    assert (first["text"], first["language"], first["audit"]) == ("Espèce de connard", "fr", False)
-    audit = CliRunner().invoke(model_cli, ["export-decisions", "--audit-only"])
-    assert "perspective" not in audit.stdout
+    assert (first["text"], first["language"], first["spot_check"]) == (
+        "Espèce de connard",
+        "fr",
+        False,
+    )
+    spot_checks = CliRunner().invoke(model_cli, ["export-decisions", "--spot-checks-only"])
+    assert "perspective" not in spot_checks.stdout
     exported = tmp_path / "decisions.jsonl"
     exported.write_text("\n".join(json.dumps(r) for r in lines) + "\n")
     corpus = load_decisions(exported)

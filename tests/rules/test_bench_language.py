@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from moderation.training.corpora import SOURCES
-from tests.audits.tinydata import write_tiny_data
+from tests.spot_checks.tinydata import write_tiny_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "language"

@@ -60,10 +60,10 @@ def test_decisions_are_one_more_source(tmp_path: Path) -> None:
     path = tmp_path / "decisions.jsonl"
     rows = [
         {"id": "s/1", "text": "connard", "language": "fr", "labels": {"toxicity": 1}},
-        {"id": "s/2", "text": "merci", "language": "fr", "labels": {"spam": 0}, "audit": True},
+        {"id": "s/2", "text": "merci", "language": "fr", "labels": {"spam": 0}, "spot_check": True},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     corpus = load_decisions(path)
-    assert corpus.sources.tolist() == ["decisions", "decisions_audit"]
+    assert corpus.sources.tolist() == ["decisions", "decisions_spot_checks"]
     assert corpus.y[0, LABELS.index("toxicity")] == 1
     assert np.isnan(corpus.y[0, LABELS.index("spam")])

@@ -71,7 +71,7 @@ def test_export_writes_the_last_moderator_word(app: Flask) -> None:
     _decide(rude, "approve", None, "auto", model_version="clf-x")
     _decide(rude, "approve", None, "moderator:ann")
     _decide(rude, "reject", "insult", "moderator:bob", model_version="clf-x")
-    _decide(fine, "approve", None, "moderator:ann", audit=True)
+    _decide(fine, "approve", None, "moderator:ann", spot_check=True)
     _decide(odd, "reject", "off_topic", "moderator:ann")
     db.session.commit()
     result = CliRunner().invoke(model_cli, ["export-decisions"])
@@ -80,6 +80,6 @@ def test_export_writes_the_last_moderator_word(app: Flask) -> None:
     assert [r["id"] for r in rows] == ["demo/c1/1", "demo/c2/1"]
     assert rows[0]["labels"] == {"toxicity": 1, "insult": 1}
     assert rows[0]["saw_model_version"] == "clf-x" and rows[0]["text"] == "Espèce de connard"
-    assert rows[1]["audit"] is True and rows[1]["language"] == "fr"
-    audits = CliRunner().invoke(model_cli, ["export-decisions", "--audit-only"])
-    assert [json.loads(line)["id"] for line in audits.stdout.splitlines()] == ["demo/c2/1"]
+    assert rows[1]["spot_check"] is True and rows[1]["language"] == "fr"
+    spot_checks = CliRunner().invoke(model_cli, ["export-decisions", "--spot-checks-only"])
+    assert [json.loads(line)["id"] for line in spot_checks.stdout.splitlines()] == ["demo/c2/1"]

@@ -1,4 +1,4 @@
-"""The audit queue: its own listing, blind items, labels that confirm or overturn, export."""
+"""The spot checks queue: its own listing, blind items, labels that confirm or overturn, export."""
 
 from __future__ import annotations
 
@@ -18,21 +18,25 @@ from tests.queue.test_flags_and_authors import flag, make_regular
 RUDE_BUT_APPROVED = "Zut, quel idiot ce ministre"
 
 
-def _audit(moderator):
-    return moderator.page(queue="audit")["items"]
+def _spot_checks(moderator):
+    return moderator.page(queue="spot_checks")["items"]
 
 
-def test_audit_items_are_their_own_queue_and_blind(site, alice):
+def test_spot_checks_are_their_own_queue_and_blind(site, alice):
     site.post(payload("c-1", body=RUDE_BUT_APPROVED))
-    site.post(payload("c-2", body="Un argument douteux"))  # held: pending, not audited
+    site.post(payload("c-2", body="Un argument douteux"))  # held: pending, not spot-checked
     record = site.get("c-1").json
     assert record["status"] == "approved"
     assert record["decision"]["rules"] and record["decision"]["scores"]  # there is evidence
     pending = alice.page()["items"]
     assert [i["comment"]["id"] for i in pending] == ["c-2"]
     assert alice.page(queue="reported")["items"] == []
-    (item,) = _audit(alice)
-    assert item["queue"] == "audit" and item["blind"] is True and item["reasons"] == ["audit"]
+    (item,) = _spot_checks(alice)
+    assert (
+        item["queue"] == "spot_checks"
+        and item["blind"] is True
+        and item["reasons"] == ["spot_checks"]
+    )
     assert item["comment"]["body"] == RUDE_BUT_APPROVED
     assert item["author"] == {} and item["flags"] == []
     text = json.dumps(item)
@@ -50,24 +54,24 @@ def test_audit_items_are_their_own_queue_and_blind(site, alice):
 
 def test_confirming_keeps_the_approval_and_records_a_blind_label(site, alice, receiver):
     site.post(payload("c-1", body=RUDE_BUT_APPROVED))
-    (item,) = _audit(alice)
+    (item,) = _spot_checks(alice)
     answer = alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "approve"})
     assert answer.status_code == 200 and answer.json["status"] == "resolved"
     assert answer.json["resolved_by"] == "alice"
     record = site.get("c-1").json
     assert record["status"] == "approved"
     label = record["decision"]
-    assert label["decided_by"] == "moderator:alice" and label["audit"] is True
+    assert label["decided_by"] == "moderator:alice" and label["spot_check"] is True
     assert label["blind"] is True and "scores" not in label and "rules" not in label
-    assert label["audited_model_version"].startswith("clf-")
-    assert _audit(alice) == []
+    assert label["sampled_model_version"].startswith("clf-")
+    assert _spot_checks(alice) == []
     again = alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "reject", "reason": "insult"})
     assert again.status_code == 409
 
 
 def test_rejecting_overturns_the_approval(site, alice, receiver):
     site.post(payload("c-1", body=RUDE_BUT_APPROVED))
-    (item,) = _audit(alice)
+    (item,) = _spot_checks(alice)
     alice.post(f"/v1/queue/{item['id']}/claim")
     answer = alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "reject", "reason": "insult"})
     assert answer.status_code == 200
@@ -84,40 +88,40 @@ def test_rejecting_overturns_the_approval(site, alice, receiver):
     assert (author.approved_count, author.rejected_count) == (0, 1)
 
 
-def test_claims_on_audit_items_are_exclusive(site, alice, bob):
+def test_claims_on_spot_checks_are_exclusive(site, alice, bob):
     site.post(payload("c-1"))
-    (item,) = _audit(alice)
+    (item,) = _spot_checks(alice)
     assert alice.post(f"/v1/queue/{item['id']}/claim").status_code == 200
     taken = bob.post(f"/v1/queue/{item['id']}/resolve", {"action": "approve"})
     assert taken.status_code == 409
 
 
-def test_reader_reports_take_an_audited_comment_to_reported(site, alice, audited):
-    audited.config["AUDIT_RATE"] = 0.0
+def test_reader_reports_take_a_spot_checked_comment_to_reported(site, alice, spot_checking):
+    spot_checking.config["SPOT_CHECK_RATE"] = 0.0
     for reader in ("r1", "r2", "r3"):
         make_regular(site, reader)
-    audited.config["AUDIT_RATE"] = 1.0
+    spot_checking.config["SPOT_CHECK_RATE"] = 1.0
     site.post(payload("c-1"))
-    assert len(_audit(alice)) == 1
+    assert len(_spot_checks(alice)) == 1
     assert [flag(site, "c-1", reader).status_code for reader in ("r1", "r2", "r3")] == [201] * 3
-    assert _audit(alice) == []
+    assert _spot_checks(alice) == []
     assert [i["comment"]["id"] for i in alice.page(queue="reported")["items"]] == ["c-1"]
 
 
-def test_export_includes_audit_labels_only_with_audit_only(site, alice, bob):
+def test_export_includes_spot_check_labels_only_with_spot_checks_only(site, alice, bob):
     site.post(payload("c-1", body=RUDE_BUT_APPROVED))
     site.post(payload("c-2", body="Un argument douteux"))
-    (audit,) = _audit(alice)
-    alice.post(f"/v1/queue/{audit['id']}/resolve", {"action": "reject", "reason": "insult"})
+    (sampled,) = _spot_checks(alice)
+    alice.post(f"/v1/queue/{sampled['id']}/resolve", {"action": "reject", "reason": "insult"})
     (held,) = bob.page()["items"]
     bob.post(f"/v1/queue/{held['id']}/resolve", {"action": "approve"})
     db.session.commit()
     rows = _export([])
-    assert {r["id"]: r["audit"] for r in rows} == {"demo/c-1/1": True, "demo/c-2/1": False}
-    audits = _export(["--audit-only"])
-    assert [r["id"] for r in audits] == ["demo/c-1/1"]
-    assert audits[0]["labels"] == {"toxicity": 1, "insult": 1}
-    assert audits[0]["saw_model_version"] is None  # blind: shown no model
+    assert {r["id"]: r["spot_check"] for r in rows} == {"demo/c-1/1": True, "demo/c-2/1": False}
+    spot_checks = _export(["--spot-checks-only"])
+    assert [r["id"] for r in spot_checks] == ["demo/c-1/1"]
+    assert spot_checks[0]["labels"] == {"toxicity": 1, "insult": 1}
+    assert spot_checks[0]["saw_model_version"] is None  # blind: shown no model
     decided = db.session.scalars(select(Decision.decided_by).order_by(Decision.id)).all()
     assert decided.count("moderator:alice") == 1
 

@@ -1,4 +1,4 @@
-"""Blind audits: a ruleset that approves with rule hits, moderators, an app sampling all."""
+"""Spot checks: a ruleset that approves with rule hits, moderators, an app sampling all."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.helpers import reconfigure
 from tests.queue.conftest import alice, bob  # noqa: F401 (the queue tests' moderators)
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
-# "zut" approves with a recorded hit (flag), "douteux" holds: only approvals are audited.
+# "zut" approves with a recorded hit (flag), "douteux" holds: only approvals are spot-checked.
 RULES = """
 default: approve
 rules:
@@ -27,20 +27,20 @@ rules:
 
 
 @pytest.fixture
-def audited(app, tmp_path):
-    """Every automatic approval is audited; the repository's model scores."""
+def spot_checking(app, tmp_path):
+    """Every automatic approval is spot-checked; the repository's model scores."""
     (tmp_path / "rules" / "house.yaml").write_text(RULES)
-    reconfigure(app, AUDIT_RATE=1.0, MODELS_DIR=str(MODELS))
+    reconfigure(app, SPOT_CHECK_RATE=1.0, MODELS_DIR=str(MODELS))
     return app
 
 
 @pytest.fixture
-def house(audited):
-    """The queue tests' moderators (alice, bob) on the auditing app."""
-    return audited
+def house(spot_checking):
+    """The queue tests' moderators (alice, bob) on the spot-checking app."""
+    return spot_checking
 
 
 @pytest.fixture
-def site(audited, site):
-    """The shared signed site, on the auditing app."""
+def site(spot_checking, site):
+    """The shared signed site, on the spot-checking app."""
     return site

@@ -1,10 +1,10 @@
-"""Blind audits: a fixed share of automatic approvals also goes to the ``audit`` queue.
+"""Spot checks: a fixed share of automatic approvals also goes to the ``spot_checks`` queue.
 
 The pick is a keyed hash of the revision's row id, not a random draw: a retried or
 redelivered task, any worker on any host, picks the same revisions (nothing relies on
 process state), tests can predict it, and raising the rate keeps every earlier pick.
-The salt (``MODERATION_AUDIT_SALT``) keeps authors from predicting which are picked.
-The approval stands; the audit item only asks a moderator for a label.
+The salt (``MODERATION_SPOT_CHECK_SALT``) keeps authors from predicting which are picked.
+The approval stands; the spot check only asks a moderator for a label.
 """
 
 from __future__ import annotations
@@ -18,27 +18,28 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
-from moderation.queue.audits import QUEUE
 from moderation.queue.items import open_item
 from moderation.queue.models import ReviewItem
+from moderation.queue.spot_checks import QUEUE
 
 
 def sampled(revision_id: int, rate: float, salt: str = "") -> bool:
     """True for about ``rate`` of all revision ids, always the same ones for one salt."""
+    # The hash's tag predates the name "spot check": changing it would change every pick.
     digest = hmac.new(salt.encode(), f"audit:{revision_id}".encode(), hashlib.sha256).digest()
     return int.from_bytes(digest[:8], "big") < rate * 2**64
 
 
 def maybe_sample(session: Session, revision: CommentRevision, decision: Decision) -> bool:
-    """Open an audit item for an automatic approval the hash picks; True if one was opened."""
+    """Open a spot check for an automatic approval the hash picks; True if one was opened."""
     if decision.action != "approve" or decision.decided_by != "auto":
         return False
-    rate = float(current_app.config["AUDIT_RATE"])
+    rate = float(current_app.config["SPOT_CHECK_RATE"])
     # Without a salt of its own, the app's secret key keeps the picks unpredictable.
-    salt = current_app.config["AUDIT_SALT"] or current_app.config["SECRET_KEY"]
+    salt = current_app.config["SPOT_CHECK_SALT"] or current_app.config["SECRET_KEY"]
     if not sampled(revision.id, rate, salt):
         return False
-    # Already audited (a redelivery), or already before a human (a notice routed it there).
+    # Already spot-checked (a redelivery), or already before a human (a notice routed it there).
     taken = session.scalar(
         select(ReviewItem.id)
         .where(
@@ -54,5 +55,5 @@ def maybe_sample(session: Session, revision: CommentRevision, decision: Decision
         return False
     comment = session.get_one(Comment, decision.comment_id)
     open_item(session, comment=comment, queue=QUEUE, priority=0, reasons=[QUEUE], replace=False)
-    record_event(session, comment, "audit_sampled", actor="auto", rate=rate)
+    record_event(session, comment, "spot_check_sampled", actor="auto", rate=rate)
     return True

@@ -1,4 +1,4 @@
-"""The audit tab in a real browser: reached by keys, blind cards, labelled by keys, axe-clean."""
+"""The spot checks tab in a browser: reached by keys, blind cards, labelled by keys, axe-clean."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_audit_queue_is_labelled_blind_with_the_keyboard(browser, live):
-    live.app.config["AUDIT_RATE"] = 1.0
+def test_spot_checks_queue_is_labelled_blind_with_the_keyboard(browser, live):
+    live.app.config["SPOT_CHECK_RATE"] = 1.0
     live.post("p-1", "Merci pour l'article")
     live.post("p-2", "Un papier nul, franchement")
-    live.post("h-1", "Quel idiot, franchement")  # held: pending, never audited
+    live.post("h-1", "Quel idiot, franchement")  # held: pending, never spot-checked
     page = live.login(browser.new_context(), "alice")
-    expect(page.locator("#tabs a[data-queue=audit] .count")).to_have_text("2")
+    expect(page.locator("#tabs a[data-queue=spot_checks] .count")).to_have_text("2")
     page.keyboard.press("t")
     expect(page).to_have_url(f"{live.url}/console/queue/reported")
-    expect(page.locator("#tabs a[data-queue=audit]")).to_be_visible()
+    expect(page.locator("#tabs a[data-queue=spot_checks]")).to_be_visible()
     page.keyboard.press("t")
-    expect(page).to_have_url(f"{live.url}/console/queue/audit")
-    cards = page.locator("#cards .card.audit")
+    expect(page).to_have_url(f"{live.url}/console/queue/spot_checks")
+    cards = page.locator("#cards .card.spot-check")
     expect(cards).to_have_count(2)
-    expect(page.locator("#audit-note")).to_be_visible()
+    expect(page.locator("#spot-check-note")).to_be_visible()
     for hidden in ("mark", ".scores", ".hits", ".flags", ".author-summary", ".sanction"):
         expect(page.locator(f"#cards {hidden}")).to_have_count(0)
     results = Axe().run(page)
@@ -52,6 +52,6 @@ def test_audit_queue_is_labelled_blind_with_the_keyboard(browser, live):
     with live.app.app_context():
         record = live.site.get("p-2").json
         assert (
-            record["decision"]["audit"] is True
+            record["decision"]["spot_check"] is True
             and record["decision"]["decided_by"] == "moderator:alice"
         )

@@ -13,35 +13,37 @@ from moderation.extensions import db
 from moderation.perspective.keys import add_key
 from moderation.perspective.models import ApiKey, Feedback
 from moderation.training.cli import model_cli
-from moderation.training.corpora import AUDITS, TRAIN, decisions_corpus, split
+from moderation.training.corpora import SPOT_CHECKS, TRAIN, decisions_corpus, split
 from moderation.training.evaluate import Validation
-from tests.audits.tinydata import TOXIC, write_tiny_data
 from tests.helpers import payload
+from tests.spot_checks.tinydata import TOXIC, write_tiny_data
 
 CLEAN = ["Merci pour cet article", "Très bonne analyse", "Je ne suis pas d'accord"]
 
 
-def test_audit_rows_are_never_trained_on():
+def test_spot_check_rows_are_never_trained_on():
     rows = [
-        {"id": f"s/{i}", "text": f"texte {i}", "labels": {"toxicity": i % 2}, "audit": i < 40}
+        {"id": f"s/{i}", "text": f"texte {i}", "labels": {"toxicity": i % 2}, "spot_check": i < 40}
         for i in range(80)
     ]
     corpus = decisions_corpus(rows)
     parts = split(corpus, seed=1)
-    audits = corpus.sources == AUDITS
-    assert audits.sum() == 40 and not (parts[audits] == TRAIN).any()
-    assert (parts[~audits] == TRAIN).sum() == 26  # 65% of the others, as for any source
-    feedback = decisions_corpus([{**rows[0], "audit": False, "source": "perspective_feedback"}])
+    spot_checks = corpus.sources == SPOT_CHECKS
+    assert spot_checks.sum() == 40 and not (parts[spot_checks] == TRAIN).any()
+    assert (parts[~spot_checks] == TRAIN).sum() == 26  # 65% of the others, as for any source
+    feedback = decisions_corpus(
+        [{**rows[0], "spot_check": False, "source": "perspective_feedback"}]
+    )
     assert feedback.sources.tolist() == ["suggestscore"]
 
 
 @pytest.fixture
 def labelled(site, alice):
-    """Blind audit labels, decisions on held comments and suggestscore feedback, in the database."""
+    """Spot check labels, decisions on held comments and suggestscore feedback, in the database."""
     for n in range(36):
         body = f"{TOXIC['fr'][n % 4]} {n}" if n % 3 == 0 else f"{CLEAN[n % 3]} {n}"
         site.post(payload(f"a-{n}", body=body))
-    for item in alice.page(queue="audit", limit=100)["items"]:
+    for item in alice.page(queue="spot_checks", limit=100)["items"]:
         rude = any(
             word in item["comment"]["body"] for word in ("connard", "abruti", "tuer", "sales")
         )
@@ -86,21 +88,21 @@ def test_train_with_decisions_then_evaluate_against_the_active_model(labelled, t
     metrics = json.loads((models / new / "metrics.json").read_text())
     assert metrics["info"]["decisions_rows"] == {
         "decisions": 6,
-        "decisions_audit": 36,
+        "decisions_spot_checks": 36,
         "suggestscore": 8,
     }
-    assert {"decisions", "decisions_audit", "suggestscore"} <= set(metrics["sources"])
-    # Audits calibrate and validate, never train: 4 of 7 validate (0.2 / 0.35).
+    assert {"decisions", "decisions_spot_checks", "suggestscore"} <= set(metrics["sources"])
+    # Spot checks calibrate and validate, never train: 4 of 7 validate (0.2 / 0.35).
     validation = Validation.load(models / new / "validation.npz")
-    assert 18 <= (validation.sources == "decisions_audit").sum() <= 23
+    assert 18 <= (validation.sources == "decisions_spot_checks").sum() <= 23
     out = _run(["evaluate", new, "--against", "active", *base, "--with-decisions"]).stdout
     assert f"new {new} vs active {active}" in out
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
-    for source in ("all", "decisions_audit", "suggestscore", "jigsaw_subset_en"):
+    for source in ("all", "decisions_spot_checks", "suggestscore", "jigsaw_subset_en"):
         assert source in lines, out
-    audit_row = lines["decisions_audit"]
-    assert int(audit_row[1]) == (validation.sources == "decisions_audit").sum()
-    assert all(_number(cell) for cell in audit_row[3:7])  # both models' AUC and AP
+    spot_check_row = lines["decisions_spot_checks"]
+    assert int(spot_check_row[1]) == (validation.sources == "decisions_spot_checks").sum()
+    assert all(_number(cell) for cell in spot_check_row[3:7])  # both models' AUC and AP
     assert "left out" in out and "validation rows" in out
     left_out = int(out.split("left out ")[1].split()[0])
     assert left_out > 0  # rows the active model was fitted on are not used to judge it
@@ -119,3 +121,8 @@ def _number(cell):
         return 0.0 <= float(cell) <= 1.0
     except ValueError:
         return False
+
+
+def test_files_exported_before_the_rename_keep_their_spot_checks_out_of_training():
+    row = {"id": "s/1", "text": "texte", "labels": {"toxicity": 0}, "audit": True}
+    assert decisions_corpus([row]).sources.tolist() == [SPOT_CHECKS]

@@ -1,6 +1,6 @@
-"""The ``audit`` queue: blind items, the label's record, and undoing a label.
+"""The ``spot_checks`` queue: blind items, the label's record, and undoing a label.
 
-An audit item is an automatic approval picked at random (scoring/audits.py). The
+A spot check is an automatic approval picked at random (scoring/spot_checks.py). The
 moderator sees the text and its context only, never the scores, rule hits, explanations,
 reader reports or the author's standing, so the label does not echo the model (anchoring,
 docs/model.md). A rejection overturns the approval through the normal decision path (the
@@ -15,8 +15,8 @@ from moderation.accounts.models import User
 from moderation.comments.models import Decision
 from moderation.db import utcnow
 
-QUEUE = "audit"
-#: The only parts of the comment record an audit item shows.
+QUEUE = "spot_checks"
+#: The only parts of the comment record a spot check shows.
 _SHOWN = ("id", "site", "revision", "body", "parent", "language", "article", "links")
 
 
@@ -37,16 +37,16 @@ def blind(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def audit_record(moderator: dict[str, Any], sampled: Decision | None) -> dict[str, Any]:
-    """A blind label's decision record: the moderator's word marked ``audit``, no evidence."""
+def spot_check_record(moderator: dict[str, Any], sampled: Decision | None) -> dict[str, Any]:
+    """A blind label's decision record: the moderator's word marked ``spot_check``, no evidence."""
     own = ("action", "decided_by", "reason", "note", "decided_at")
     return {
         **{k: moderator.get(k) for k in own},
-        "audit": True,
+        "spot_check": True,
         "blind": True,
         # The automatic approval that was sampled, and the model that made it.
-        "audited_decision": sampled.id if sampled else None,
-        "audited_model_version": sampled.model_version if sampled else None,
+        "sampled_decision": sampled.id if sampled else None,
+        "sampled_model_version": sampled.model_version if sampled else None,
         "labelled_at": moderator.get("decided_at"),
     }
 
@@ -58,6 +58,6 @@ def restored_record(label: dict[str, Any], user: User, undone_id: int) -> dict[s
         "decided_by": f"moderator:{user.name}",
         "reason": None,
         "undo_of": undone_id,
-        "audited_decision": label.get("audited_decision"),
+        "sampled_decision": label.get("sampled_decision"),
         "decided_at": utcnow().isoformat(),
     }
