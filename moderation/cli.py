@@ -8,18 +8,23 @@ them, are imported only for the command being run.
 from __future__ import annotations
 
 import importlib
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import click
 
 
 class Entry(NamedTuple):
-    """Where a command lives, its one-line help, and whether it runs inside the app."""
+    """Where a command lives, its one-line help, and whether it runs inside the app.
+
+    ``extra``: ``module:attribute`` of subcommands a higher layer adds to the group (a
+    command or a tuple of them), so the group's package never imports that layer.
+    """
 
     module: str
     attribute: str
     help: str
     app: bool = True
+    extra: tuple[str, ...] = ()
 
 
 # Written out so that listing the commands imports none of them; a test checks each help
@@ -44,7 +49,10 @@ COMMANDS = {
     ),
     "pipeline": Entry("moderation.scoring.cli", "pipeline_cli", "The scoring pipeline."),
     "rules": Entry(
-        "moderation.rules.cli", "rules_cli", "Validate, test and backtest the house rules."
+        "moderation.rules.cli",
+        "rules_cli",
+        "Validate, test and backtest the house rules.",
+        extra=("moderation.scoring.cli:decide",),
     ),
     "sign": Entry(
         "moderation.signcli",
@@ -52,7 +60,12 @@ COMMANDS = {
         "Print curl -H options that sign BODY_FILE (or an empty body with --path).",
         app=False,
     ),
-    "sites": Entry("moderation.sites.cli", "sites_cli", "Client sites and their signing secrets."),
+    "sites": Entry(
+        "moderation.sites.cli",
+        "sites_cli",
+        "Client sites and their signing secrets.",
+        extra=("moderation.perspective.cli:KEY_COMMANDS", "moderation.coral.cli:set_coral_secret"),
+    ),
     "users": Entry("moderation.accounts.cli", "users_cli", "Moderator and admin accounts."),
 }
 
@@ -71,13 +84,22 @@ class LazyGroup(click.Group):
             return None
         if entry.app and ctx.obj is None:
             ctx.obj = _script_info()
-        command: click.Command = getattr(importlib.import_module(entry.module), entry.attribute)
+        command: click.Command = _load(entry.module, entry.attribute)
+        if isinstance(command, click.Group):
+            for name in entry.extra:
+                extra = _load(*name.split(":"))
+                for sub in extra if isinstance(extra, tuple) else (extra,):
+                    command.add_command(sub)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands section of ``--help``, from the table above."""
         with formatter.section("Commands"):
             formatter.write_dl([(name, COMMANDS[name].help) for name in self.list_commands(ctx)])
+
+
+def _load(module: str, attribute: str) -> Any:
+    return getattr(importlib.import_module(module), attribute)
 
 
 def _script_info() -> object:

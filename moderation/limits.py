@@ -1,10 +1,8 @@
-"""Abuse and overload protection: rate limits (429) and back-pressure (503).
+"""Abuse protection: rate limits (429); back-pressure (503) is ``comments/backlog.py``.
 
 Webhook routes are limited per site once signed, every other route per client address;
 counters live in Redis (``REDIS_URL``) so every web process shares them (the
-embedded default, without Redis, counts per process). Back-pressure refuses new
-comments with 503 before storing anything when the scoring backlog is over
-``MAX_BACKLOG``, as Wikimedia ORES did with its Redis queue.
+embedded default, without Redis, counts per process).
 """
 
 from __future__ import annotations
@@ -13,18 +11,13 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import redis
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
-from sqlalchemy import func, select
 
-from moderation.comments.models import Comment
-from moderation.exceptions import Overloaded, RateLimited
-from moderation.extensions import db
+from moderation.exceptions import RateLimited
 
-_BACKLOG_TTL = 1.0  # seconds a process trusts its last backlog reading
 _EXEMPT = "__rate_exempt__"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,35 +64,3 @@ def check_site_rate(slug: str) -> None:
             reset = limiter.limiter.get_window_stats(item, "site", slug).reset_time
             wait = max(1, int(reset - time.time()) + 1)
             raise RateLimited(f"Site over {item}.", retry_after=wait)
-
-
-def backlog() -> int | None:
-    """Scoring tasks waiting in the broker (or comments pending, without Redis); None if unknown."""
-    cached = current_app.extensions.get("backlog")
-    now = time.monotonic()
-    if cached and now - cached[0] < _BACKLOG_TTL:
-        last: int | None = cached[1]
-        return last
-    value = _read_backlog()
-    current_app.extensions["backlog"] = (now, value)
-    return value
-
-
-def _read_backlog() -> int | None:
-    client: redis.Redis | None = current_app.extensions["broker_redis"]
-    try:
-        if client is not None:
-            return int(client.llen("moderation"))
-        return db.session.scalar(select(func.count()).where(Comment.status == "pending")) or 0
-    except (redis.RedisError, OSError):
-        return None  # unknown: accept, the comment is stored and the sweeper catches up
-
-
-def check_backpressure() -> None:
-    """503 with Retry-After when the backlog is over the configured limit."""
-    limit: Any = current_app.config["MAX_BACKLOG"]
-    if not limit:
-        return
-    waiting = backlog()
-    if waiting is not None and waiting > limit:
-        raise Overloaded(f"Scoring backlog is over {limit}; retry later.", retry_after=5)

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier.model import Thresholds, normalize_language
-from moderation.rules.decide import decide_case
-from moderation.scoring.contracts import LABELS, ModelOutput, RulesEngine
+from moderation.contracts import LABELS, ModelOutput, RulesEngine
+from moderation.scoring.decide import decide_case
 from moderation.training.corpora import LINK_STANDIN
 from moderation.training.crosssource import ACTIONS
 

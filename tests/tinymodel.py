@@ -14,7 +14,7 @@ from flask import Flask
 
 from moderation.classifier import artifact, service
 from moderation.classifier.model import LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training.corpora import Corpus
 from moderation.training.crosssource import CrossSource
 from moderation.training.train import TrainConfig, Trained, train

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
 from moderation.comments.models import STATUSES, Comment
+from moderation.contracts import AuthorFacts
 from moderation.db import utcnow
 from moderation.dsa.statements import issue_for_sanction
 from moderation.exceptions import NotFound
-from moderation.scoring.contracts import AuthorFacts
 
 
 def upsert_author(session: Session, *, site_id: int, data: dict[str, Any]) -> Author:

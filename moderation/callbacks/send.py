@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 import moderation.jobs as jobs
 from moderation.callbacks.http import site_session
 from moderation.callbacks.models import Delivery, DeliveryAttempt
-from moderation.callbacks.urls import CallbackUrlError, check_callback_url
 from moderation.db import utcnow
 from moderation.signing import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from moderation.sites.models import Site
 from moderation.sites.service import valid_secrets
+from moderation.sites.urls import CallbackUrlError, check_callback_url
 
 log = logging.getLogger(__name__)
 

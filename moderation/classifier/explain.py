@@ -17,7 +17,7 @@ import numpy as np
 
 from moderation.classifier.features import Folded, fold_tracked, word_spans
 from moderation.classifier.vectorize import LEXICON_FILES, lexicon_features
-from moderation.scoring.contracts import Explanation, Span
+from moderation.contracts import Explanation, Span
 
 if TYPE_CHECKING:
     from moderation.classifier.model import LinearModel

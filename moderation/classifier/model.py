@@ -16,7 +16,7 @@ from moderation.classifier.calibration import Platt
 from moderation.classifier.explain import explain
 from moderation.classifier.features import fold
 from moderation.classifier.vectorize import Vectorizer, lexicon_features
-from moderation.scoring.contracts import Explanation, ModelOutput
+from moderation.contracts import Explanation, ModelOutput
 from moderation.text.language import detect_language
 
 LANGUAGES = ("fr", "en")  # languages with their own weights; anything else is "und"

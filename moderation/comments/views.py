@@ -6,9 +6,10 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.comments import service
+from moderation.comments.backlog import check_backpressure
 from moderation.comments.schemas import payload_schema, record_schema
 from moderation.extensions import db
-from moderation.limits import check_backpressure, exempt
+from moderation.limits import exempt
 from moderation.sites.auth import SITE
 
 bp = Blueprint("comments", __name__, url_prefix="/v1/sites/<site>/comments")

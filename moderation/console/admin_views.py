@@ -12,11 +12,11 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from moderation.classifier.service import active_version, installed_versions, model_store
 from moderation.console import charts
 from moderation.console.security import require_admin
+from moderation.durations import parse_duration
 from moderation.extensions import db
 from moderation.rules import service as rules
 from moderation.rules.problems import RulesetInvalid
 from moderation.rules.store import rules_store
-from moderation.rules.values import parse_duration
 from moderation.stats.service import stats
 
 _YAML_NAME = re.compile(r"^[\w.-]{1,100}\.yaml$")

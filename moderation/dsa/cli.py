@@ -8,8 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from moderation.dsa.export import export_statements
+from moderation.durations import parse_duration
 from moderation.extensions import db
-from moderation.rules.values import parse_duration
 
 dsa_cli = click.Group("dsa", help="EU Digital Services Act: the transparency export.")
 

@@ -16,11 +16,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import moderation.tdb as tdb
 from moderation.authors.models import Author, Sanction
 from moderation.comments.models import Comment, Decision
 from moderation.config import MIN_APPEAL_DAYS
 from moderation.db import utcnow
-from moderation.dsa import tdb
 from moderation.dsa.models import Statement
 from moderation.dsa.wording import reason_fr, scrub, statement_text
 from moderation.exceptions import NotFound

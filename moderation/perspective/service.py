@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.classifier.model import LinearModel
+from moderation.contracts import Scorer
 from moderation.exceptions import Invalid, Unavailable
 from moderation.perspective import attributes as attrs
 from moderation.perspective.models import ApiKey, Feedback, ScoredText
 from moderation.perspective.spans import sentences, utf16_length
-from moderation.scoring.contracts import Scorer
 from moderation.scoring.engines import current_scorer
 from moderation.text.language import detect_language
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
@@ -25,8 +25,6 @@ from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
 from moderation.queue.spot_checks import QUEUE as SPOT_CHECK_QUEUE
 from moderation.queue.spot_checks import spot_check_record
-from moderation.rules.problems import RulesUnavailable
-from moderation.rules.store import rules_store
 from moderation.sites.models import Site
 
 #: The largest value of the INTEGER columns (ids, priority) on every backend.
@@ -286,7 +284,6 @@ def _conflict(session: Session, item_id: int) -> NotFound | Conflict:
 
 def allowed_reasons(configured: tuple[str, ...]) -> set[str]:
     """Reason codes moderators may give: the configured list and every house-rule reason."""
-    reasons = set(configured)
-    with contextlib.suppress(RulesUnavailable):  # no live ruleset: the configured codes only
-        reasons.update(r.reason for r in rules_store().get().rules if r.reason)
-    return reasons
+    # The rules store (a higher layer) registers its live ruleset's reasons at app start.
+    rule_reasons: Callable[[], Iterable[str]] = current_app.extensions.get("rule_reasons", tuple)
+    return set(configured) | set(rule_reasons())

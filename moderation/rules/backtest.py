@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from moderation.authors.models import Author
 from moderation.authors.service import author_facts
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.contracts import CommentFacts, RulesVerdict
 from moderation.db import utcnow
 from moderation.rules.engine import Ruleset
-from moderation.scoring.contracts import CommentFacts, RulesVerdict
 from moderation.text.language import detect_language
 
 Progress = Callable[[int, int], None]

@@ -7,23 +7,20 @@ import os
 import sys
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import TextIO
 
 import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 
-from moderation.classifier.service import model_store
 from moderation.config import Config
+from moderation.durations import parse_duration
 from moderation.extensions import db
 from moderation.rules.backtest import run_backtest
 from moderation.rules.backtest_text import format_report
-from moderation.rules.decide import decide_lines
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import load_ruleset
 from moderation.rules.problems import RulesetInvalid
 from moderation.rules.testcases import run_tests
-from moderation.rules.values import parse_duration
 
 rules_cli = click.Group("rules", help="Validate, test and backtest the house rules.")
 
@@ -51,10 +48,11 @@ _thresholds_option = click.option(
 
 
 def _load(directory: str | None, thresholds_file: str | None) -> Ruleset:
-    return _load_with(directory, _thresholds(thresholds_file))
+    return load_with(directory, _thresholds(thresholds_file))
 
 
-def _load_with(directory: str | None, known: Mapping[str, Collection[str]] | None) -> Ruleset:
+def load_with(directory: str | None, known: Mapping[str, Collection[str]] | None) -> Ruleset:
+    """The ruleset in ``directory`` (else ``RULES_DIR``), or exit 1 listing its errors."""
     path = directory or default_rules_dir()
     try:
         return load_ruleset(path, known_thresholds=known)
@@ -131,15 +129,3 @@ def backtest(
         if as_json
         else format_report(report)
     )
-
-
-@rules_cli.command("decide")
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--input", "source", type=click.File("r", encoding="utf-8"), default="-")
-@with_appcontext
-def decide(directory: str | None, source: TextIO) -> None:
-    """Print the live pipeline's decision for each JSON line (a test case); store nothing."""
-    known = model_store().named_thresholds()
-    ruleset = _load_with(directory, known)
-    for result in decide_lines(source, ruleset):
-        click.echo(json.dumps(result, ensure_ascii=False))  # flushed: fine behind a pipe

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from moderation.contracts import LABELS, CommentFacts
+from moderation.durations import parse_duration
 from moderation.rules import conditions as c
 from moderation.rules.matching import TermIndex, compile_regex
 from moderation.rules.problems import Reporter, RuleError, join, key_line, node_line
 from moderation.rules.schema import GROUP_SCHEMAS, GROUPS, WindowSchema
-from moderation.rules.values import Comparison, NamedThreshold, parse_comparison, parse_duration
-from moderation.scoring.contracts import LABELS, CommentFacts
+from moderation.rules.values import Comparison, NamedThreshold, parse_comparison
 
 _RATE = re.compile(r"(.+?)\s*(?:per|/|par)\s*(.+)")
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from moderation.contracts import CommentFacts
 from moderation.rules.matching import (
     Link,
     TermIndex,
@@ -22,7 +23,6 @@ from moderation.rules.matching import (
     phone_spans,
     regex_spans,
 )
-from moderation.scoring.contracts import CommentFacts
 from moderation.text.normalize import Normalized, normalize_words
 
 T = TypeVar("T")

@@ -6,9 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from moderation.rules.conditions import Condition, Context, history_keys
-from moderation.rules.matching import TermIndex
-from moderation.scoring.contracts import (
+from moderation.contracts import (
     SEVERITY,
     Action,
     CommentFacts,
@@ -18,6 +16,8 @@ from moderation.scoring.contracts import (
     RulesVerdict,
     Span,
 )
+from moderation.rules.conditions import Condition, Context, history_keys
+from moderation.rules.matching import TermIndex
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,10 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from moderation.dsa.tdb import CATEGORIES
-from moderation.rules.values import (
-    Comparison,
-    NamedThreshold,
-    parse_comparison,
-    parse_duration,
-)
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
+from moderation.durations import parse_duration
+from moderation.rules.values import Comparison, NamedThreshold, parse_comparison
+from moderation.tdb import CATEGORIES
 
 ACTIONS = ("approve", "review", "reject", "flag")
 DECISIONS = ("approve", "review", "reject")

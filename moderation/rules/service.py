@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from moderation.durations import parse_duration
 from moderation.rules.backtest import run_backtest
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import compile_ruleset, read_list_file, rule_texts
 from moderation.rules.problems import RulesetInvalid, RulesUnavailable
 from moderation.rules.store import RulesStore
 from moderation.rules.testcases import run_tests
-from moderation.rules.values import parse_duration
 
 Thresholds = Mapping[str, Collection[str]] | None
 # How posted files combine with the live rules directory (POST /v1/rules/check|backtest).

@@ -49,6 +49,13 @@ class RulesStore:
         self.last_error: RulesetInvalid | None = None
         self.last_error_at: datetime | None = None
 
+    def reasons(self) -> set[str]:
+        """The reason codes the live ruleset's rules give (none without a live ruleset)."""
+        try:
+            return {rule.reason for rule in self.get().rules if rule.reason}
+        except RulesUnavailable:
+            return set()
+
     def get(self) -> Ruleset:
         """The live ruleset, reloaded first if the directory changed; raise if none ever loaded."""
         now = self._clock()
@@ -143,6 +150,7 @@ def init_rules(app: Flask, thresholds_provider: ThresholdsProvider) -> RulesStor
         thresholds_provider=thresholds_provider,
         reload_seconds=float(app.config["RULES_RELOAD_SECONDS"]),
     )
+    app.extensions["rule_reasons"] = store.reasons  # the queue's reason codes include these
     return store
 
 

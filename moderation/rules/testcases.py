@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from moderation.contracts import AuthorFacts, CommentFacts, NoHistory, RulesVerdict
 from moderation.rules.engine import Ruleset, RuleTest
-from moderation.scoring.contracts import AuthorFacts, CommentFacts, NoHistory, RulesVerdict
 from moderation.text.language import detect_language
 
 

@@ -1,4 +1,7 @@
-"""Value types of rule files: comparisons ("< 3", "> 30 days"), durations, named thresholds."""
+"""Value types of rule files: comparisons ("< 3", "> 30 days"), named thresholds.
+
+Durations are ``moderation/durations.py``; other layers parse them too.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
+
+import moderation.durations as durations
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -18,16 +22,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
     "!=": operator.ne,
 }
-_UNITS = {
-    "s": 1, "sec": 1, "second": 1, "seconde": 1,
-    "m": 60, "min": 60, "minute": 60,
-    "h": 3600, "hour": 3600, "heure": 3600,
-    "d": 86400, "day": 86400, "j": 86400, "jour": 86400,
-    "w": 604800, "week": 604800, "semaine": 604800,
-}  # fmt: skip
 _COMPARISON = re.compile(r"\s*(<=|>=|==|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*")
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
-MAX_DURATION = timedelta(days=36500)
 _OP_HELP = 'expected an operator (<, <=, >, >=, ==, !=) and a number, e.g. "< 3" or ">= 0.85"'
 
 
@@ -51,29 +46,6 @@ class NamedThreshold:
     name: str
 
 
-def parse_duration(text: str) -> timedelta:
-    """Parse ``"10 minutes"``, ``"24h"``, ``"30 days"``; raise ``ValueError``."""
-    m = _DURATION.fullmatch(str(text).lower())
-    unit = _unit_seconds(m.group(2)) if m else None
-    if m is None or unit is None:
-        raise ValueError(
-            f'malformed duration {text!r}: expected e.g. "10 minutes", "24h", "30 days"'
-        )
-    seconds = float(m.group(1)) * unit
-    # Windows reach back from now: a longer one could not even be subtracted from it.
-    if seconds > MAX_DURATION.total_seconds():
-        raise ValueError(f"duration {text!r} is longer than {MAX_DURATION.days} days")
-    return timedelta(seconds=seconds)
-
-
-def _unit_seconds(unit: str) -> int | None:
-    if unit in _UNITS:
-        return _UNITS[unit]
-    if unit.endswith("s") and unit[:-1] in _UNITS:
-        return _UNITS[unit[:-1]]
-    return None
-
-
 def parse_comparison(value: Any, unit_seconds: float | None = None) -> Comparison:
     """Parse a comparison; with ``unit_seconds`` a duration unit converts to that unit."""
     if isinstance(value, bool):
@@ -85,7 +57,7 @@ def parse_comparison(value: Any, unit_seconds: float | None = None) -> Compariso
         raise ValueError(f"malformed comparison {value!r}: {_OP_HELP}")
     op, number, unit = m.group(1), float(m.group(2)), m.group(3)
     if unit:
-        seconds = _unit_seconds(unit)
+        seconds = durations.unit_seconds(unit)
         if unit_seconds is None or seconds is None:
             raise ValueError(f"malformed comparison {value!r}: unexpected unit {unit!r}")
         number = number * seconds / unit_seconds

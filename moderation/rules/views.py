@@ -10,12 +10,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from moderation.accounts.auth import ADMIN
 from moderation.api import endpoint, load, read_json
 from moderation.classifier.service import model_store
+from moderation.durations import parse_duration
 from moderation.errors import ApiError
 from moderation.extensions import db
 from moderation.rules import service
 from moderation.rules.problems import RulesetInvalid
 from moderation.rules.store import rules_store
-from moderation.rules.values import parse_duration
 
 bp = Blueprint("rules", __name__, url_prefix="/v1/rules")
 

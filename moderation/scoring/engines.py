@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from moderation.classifier.service import model_store
+from moderation.contracts import RulesEngine, Scorer
 from moderation.rules.store import rules_store
-from moderation.scoring.contracts import RulesEngine, Scorer
 
 
 def current_rules() -> RulesEngine:

@@ -15,10 +15,10 @@ from sqlalchemy import ColumnElement, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from moderation.comments.models import Comment
+from moderation.contracts import HistoryNeed, HistorySnapshot
 from moderation.db import UTCDateTime, utcnow
 from moderation.flags.models import Flag
 from moderation.flags.service import LOW_STANDING_CAP
-from moderation.scoring.contracts import HistoryNeed, HistorySnapshot
 
 
 def fetch_history(

@@ -17,17 +17,17 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.decisions import Verdict, apply_decisions
 from moderation.comments.models import Decision
-from moderation.db import utcnow
-from moderation.extensions import INFRASTRUCTURE_ERRORS
-from moderation.rules.problems import RulesUnavailable
-from moderation.scoring import engines
-from moderation.scoring.contracts import (
+from moderation.contracts import (
     CommentFacts,
     ModelOutput,
     RulesEngine,
     RulesVerdict,
     Scorer,
 )
+from moderation.db import utcnow
+from moderation.extensions import INFRASTRUCTURE_ERRORS
+from moderation.rules.problems import RulesUnavailable
+from moderation.scoring import engines
 from moderation.scoring.ready import Ready, claim_ready
 from moderation.scoring.sanctions import enforce_sanctions
 from moderation.scoring.spot_checks import maybe_sample

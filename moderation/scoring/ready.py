@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from moderation.authors.models import Author, Sanction
 from moderation.authors.service import facts_of, in_force
 from moderation.comments.models import Comment, CommentRevision
+from moderation.contracts import CommentFacts, HistoryNeed, HistorySnapshot
 from moderation.db import UTCDateTime, utcnow
 from moderation.flags.models import Flag
-from moderation.scoring.contracts import CommentFacts, HistoryNeed, HistorySnapshot
 from moderation.scoring.history import history_columns, history_params, snapshot
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.scoring.contracts import AuthorFacts
+from moderation.contracts import AuthorFacts
 
 #: A sanction that rejects every comment while in force, and the reason recorded.
 REJECTING = (("ban", "banned"), ("suspend", "suspended"))

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 import moderation.jobs as jobs
 from moderation.callbacks.models import Delivery
 from moderation.callbacks.service import due_deliveries
+from moderation.comments.backlog import backlog
 from moderation.comments.models import Comment
 from moderation.db import utcnow
-from moderation.limits import backlog
 from moderation.privacy.retention import erase_expired_identifiers
 
 #: However long the broker queue, each sweep still re-enqueues up to this many of each kind.

@@ -1,4 +1,8 @@
-"""``moderation sites``: register sites and rotate their secrets."""
+"""``moderation sites``: register sites and rotate their secrets.
+
+``moderation/cli.py`` adds add-key, revoke-key (perspective/cli.py) and set-coral-secret
+(coral/cli.py): those packages sit above this one.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,9 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from moderation.callbacks.urls import CallbackUrlError
-from moderation.coral.cli import set_coral_secret
 from moderation.extensions import db
-from moderation.perspective.cli import KEY_COMMANDS
 from moderation.sites import service
+from moderation.sites.urls import CallbackUrlError
 
 sites_cli = click.Group("sites", help="Client sites and their signing secrets.")
 
@@ -50,8 +52,3 @@ def rotate(slug: str) -> None:
     click.echo(
         json.dumps({"site": site.slug, "secret": secret, "previous_valid_until": until.isoformat()})
     )
-
-
-# add-key, revoke-key (moderation/perspective/cli.py); set-coral-secret (moderation/coral/cli.py)
-for _command in (*KEY_COMMANDS, set_coral_secret):
-    sites_cli.add_command(_command)

@@ -11,11 +11,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.callbacks.urls import CallbackHostUnresolved, check_callback_url
 from moderation.db import utcnow
 from moderation.exceptions import Invalid, NotFound
 from moderation.sites import secrets
 from moderation.sites.models import Site
+from moderation.sites.urls import CallbackHostUnresolved, check_callback_url
 
 log = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

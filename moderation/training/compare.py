@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier.model import LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training.corpora import VALID, Corpus, load_corpus, split
 from moderation.training.evaluate import Validation, group_metrics, plain
 from moderation.training.train import Extra, build_corpus, data_fingerprint

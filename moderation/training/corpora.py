@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 
 TRAIN, CALIB, VALID = 0, 1, 2
 PART_NAMES = ("train", "calibration", "validation")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 
 ACTIONS = ("approve", "flag", "review", "reject")
 HELD = (ACTIONS.index("review"), ACTIONS.index("reject"))

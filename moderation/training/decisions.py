@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.contracts import LABELS
 from moderation.perspective.export import export_feedback
-from moderation.scoring.contracts import LABELS
 from moderation.sites.models import Site
 
 REJECT_LABELS: dict[str, dict[str, int]] = {

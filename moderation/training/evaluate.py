@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
 
 from moderation.classifier.model import LANGUAGES, LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 
 MODELS = ("model", "baseline")
 

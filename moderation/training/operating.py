@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.classifier.model import LANGUAGES, POOLED, Thresholds
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training.crosssource import HARM, HELD, SPAM, CrossSource, targets
 
 #: Clean comments held, mean over held-out sources, that the choice aims at (the

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 
 Progress = Callable[[str], None]
 #: Level-1 models: (kind, inverse regularisation). Measured in docs/model.md.

@@ -26,7 +26,7 @@ from moderation.classifier.calibration import IDENTITY, Platt
 from moderation.classifier.features import fold
 from moderation.classifier.model import LANGUAGES, POOLED, LinearModel, Thresholds
 from moderation.classifier.vectorize import lexicon_features
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training import stack
 from moderation.training.baseline import baseline_scores
 from moderation.training.calibrate import enough_for_calibration, fit_platt, named_thresholds

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from moderation.classifier.explain import explain
 from moderation.classifier.model import LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 
 
 def _check_spans(text: str, output_explanations: tuple) -> None:  # type: ignore[type-arg]

@@ -117,7 +117,7 @@ def test_rule_article_and_category_reach_the_decision_record(site, house):
 
 
 def _tdb(statement: dict[str, object]) -> dict[str, object]:
-    from moderation.dsa.tdb import FIELDS
+    from moderation.tdb import FIELDS
 
     return {k: v for k, v in statement.items() if k in FIELDS}
 

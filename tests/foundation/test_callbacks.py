@@ -96,7 +96,7 @@ def test_private_callback_urls_are_refused_unless_allowed(app, site, receiver):
 
 
 def test_a_callback_host_that_does_not_resolve_is_retried(app, site, receiver, monkeypatch):
-    from moderation.callbacks.urls import CallbackHostUnresolved
+    from moderation.sites.urls import CallbackHostUnresolved
 
     app.config["ALLOW_PRIVATE_CALLBACKS"] = False
     db.session.scalar(select(Site)).callback_url = "https://example.org/cb"

@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 
 from moderation.accounts.service import AccountError, add_user
+from moderation.durations import parse_duration
 from moderation.extensions import db
 from moderation.rules.loader import compile_ruleset
 from moderation.rules.problems import RulesetInvalid
-from moderation.rules.values import parse_duration
 from tests.helpers import SiteClient, payload
 
 SPARE = "9999-12-31T23:59:59-14:00"  # a valid instant that UTC cannot hold (year 10000)

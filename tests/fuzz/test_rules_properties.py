@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from moderation.contracts import LABELS, AuthorFacts, CommentFacts, NoHistory
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import load_ruleset
-from moderation.scoring.contracts import LABELS, AuthorFacts, CommentFacts, NoHistory
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 

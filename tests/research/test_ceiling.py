@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from research.ceiling import caught_within, ceiling
 
 TOX, SPAM = LABELS.index("toxicity"), LABELS.index("spam")

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from moderation.contracts import LABELS
 from moderation.rules.loader import compile_ruleset
-from moderation.scoring.contracts import LABELS
 from moderation.training.corpora import LINK_STANDIN, SOURCES, Corpus
 from moderation.training.crosssource import ACTIONS, CrossSource
 from research import crossval

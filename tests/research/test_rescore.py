@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from moderation.contracts import LABELS
 from moderation.rules.loader import load_ruleset
-from moderation.scoring.contracts import LABELS
 from moderation.training.corpora import Corpus
 from moderation.training.crosssource import ACTIONS, CrossSource
 from research.crossval import __main__ as crossval_cli

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from moderation.rules.values import parse_comparison, parse_duration
-from moderation.scoring.contracts import AuthorFacts, CommentFacts
+from moderation.contracts import AuthorFacts, CommentFacts
+from moderation.durations import parse_duration
+from moderation.rules.values import parse_comparison
 from tests.rules.conftest import ruleset_from
 
 LISTS = "lists:\n  insults: [con, connard, fils de pute]\n  shorteners: [bit.ly, t.co]\n"

@@ -10,10 +10,10 @@ from flask import Flask
 
 from moderation.classifier import service
 from moderation.classifier.model import LinearModel
-from moderation.rules.cli import rules_cli
-from moderation.rules.decide import decide_lines
+from moderation.cli import build_cli
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import compile_ruleset
+from moderation.scoring.decide import decide_lines
 
 RULES = """
 rules:
@@ -29,7 +29,7 @@ def _ruleset() -> Ruleset:
 
 def _invoke(app: Flask, args: list[str], stdin: str) -> tuple[int, list[dict[str, object]]]:
     with app.app_context():
-        result = CliRunner().invoke(rules_cli, args, input=stdin)
+        result = CliRunner().invoke(build_cli(), ["rules", *args], input=stdin)
     return result.exit_code, [json.loads(line) for line in result.output.splitlines()]
 
 
@@ -89,5 +89,5 @@ def test_cli_rejects_an_invalid_rules_directory(model_app: Flask, tmp_path: Path
     service.init_models(model_app)
     (tmp_path / "bad.yaml").write_text("rules: 3\n")
     with model_app.app_context():
-        result = CliRunner().invoke(rules_cli, ["decide", str(tmp_path)], input="")
+        result = CliRunner().invoke(build_cli(), ["rules", "decide", str(tmp_path)], input="")
     assert result.exit_code == 1

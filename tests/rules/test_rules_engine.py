@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from moderation.contracts import CommentFacts, RuleHit
 from moderation.rules.engine import Ruleset, decide
-from moderation.scoring.contracts import CommentFacts, RuleHit
 from tests.rules.conftest import ruleset_from
 
 RULES = """
@@ -30,7 +30,7 @@ PIECES = [
 
 
 def evaluate(body: str, approved: int = 0, sanctions: tuple[str, ...] = ()) -> object:
-    from moderation.scoring.contracts import AuthorFacts
+    from moderation.contracts import AuthorFacts
 
     facts = CommentFacts(
         body=body, author=AuthorFacts(approved_count=approved, sanctions=sanctions)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from moderation.contracts import CommentFacts
 from moderation.rules.loader import compile_ruleset, load_ruleset
 from moderation.rules.problems import RulesetInvalid
 from moderation.rules.testcases import facts_from_case
-from moderation.scoring.contracts import CommentFacts
 from tests.rules.conftest import WriteRules, ruleset_from
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from moderation.contracts import CommentFacts
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import RulesStore
-from moderation.scoring.contracts import CommentFacts
 from tests.rules.conftest import WriteRules
 
 V1 = "rules:\n  - {id: one, if: {body: {words: [alpha]}}, then: review}\n"

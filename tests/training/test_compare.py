@@ -7,7 +7,7 @@ import copy
 import numpy as np
 
 from moderation.classifier.model import LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training.compare import compare, table
 from moderation.training.corpora import Corpus
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training.corpora import SOURCES, load_corpus, load_decisions
 
 CYBER = next(s for s in SOURCES if s.name == "cyberagressionado_fr")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training import operating
 from moderation.training.crosssource import ACTIONS
 from moderation.training.operating import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training import stack
 
 

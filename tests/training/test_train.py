@@ -7,7 +7,7 @@ from sklearn.metrics import roc_auc_score
 
 from moderation.classifier import artifact
 from moderation.classifier.model import POOLED, LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training.calibrate import MIN_HITS, PRECISION_TARGETS
 from moderation.training.corpora import CALIB, TRAIN, VALID, Corpus, split
 from moderation.training.train import Trained, train

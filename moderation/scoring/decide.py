@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from moderation.contracts import RulesEngine
 from moderation.rules.testcases import facts_from_case
-from moderation.scoring.contracts import RulesEngine
 from moderation.scoring.pipeline import ScorerProvider, evaluate
 
 #: The fields of a decision line (SPEC §6).
