@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moderation.rules.decide import decide_case
-from moderation.scoring.contracts import RulesEngine
+from moderation.contracts import RulesEngine
+from moderation.scoring.decide import decide_case
 from moderation.scoring.pipeline import ScorerProvider
 
 HATEFUL = "hateful"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from moderation.rules.decide import decide_lines
 from moderation.rules.loader import compile_ruleset
+from moderation.scoring.decide import decide_lines
 from moderation.training import functional
 from moderation.training.functional import Tally
 
