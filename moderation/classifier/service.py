@@ -85,15 +85,18 @@ class ModelStore:
             model = self.current()
         except ModelIntegrityError:
             return None  # scoring reports the broken model; the rules must still load
-        if model is None:
-            return None
-        # A name the model measured but never reached counts as offered: a rule naming it
-        # validates and never fires (``thresholds`` leaves it out), until a model reaches it.
-        names: dict[str, set[str]] = {label: set() for label in model.labels}
-        for table in model.threshold_table.values():
-            for label, named in table.items():
-                names.setdefault(label, set()).update(named)
-        return names
+        return None if model is None else offered_thresholds(model)
+
+
+def offered_thresholds(model: LinearModel) -> dict[str, set[str]]:
+    """Named thresholds a model offers the rules (label -> names)."""
+    # A name the model measured but never reached counts as offered: a rule naming it
+    # validates and never fires (``thresholds`` leaves it out), until a model reaches it.
+    names: dict[str, set[str]] = {label: set() for label in model.labels}
+    for table in model.threshold_table.values():
+        for label, named in table.items():
+            names.setdefault(label, set()).update(named)
+    return names
 
 
 def init_models(app: Flask) -> ModelStore:

@@ -16,7 +16,9 @@ from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
 from moderation.classifier.model import LinearModel
 from moderation.extensions import db
-from moderation.training import compare
+from moderation.rules.loader import load_ruleset
+from moderation.rules.problems import RulesetInvalid
+from moderation.training import compare, functional
 from moderation.training.decisions import labelled_rows
 from moderation.training.evaluate import Validation, table, write_evaluation
 from moderation.training.train import (
@@ -126,6 +128,11 @@ def train_command(
     metavar="VERSION",
     help="Compare with this version ('active': the promoted one) per source; writes nothing.",
 )
+@click.option(
+    "--suite",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Functional suite folder (default: ./functional when it exists).",
+)
 @_DATA
 @_DECISIONS
 @_WITH_DECISIONS
@@ -134,14 +141,16 @@ def evaluate_command(
     version: str | None,
     out: Path | None,
     against: str | None,
+    suite: Path | None,
     data: Path | None,
     decisions: Path | None,
     with_decisions: bool,
 ) -> None:
     """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs.
 
-    With ``--against``: both models on this one's validation rows, rebuilt from the same
-    inputs it was trained on (``--data``, ``--decisions``, ``--with-decisions``).
+    Then the functional suite's tables, this model with the house rules. With ``--against``:
+    both models on this one's validation rows, rebuilt from the same inputs it was trained
+    on (``--data``, ``--decisions``, ``--with-decisions``).
     """
     directory = _models_dir(out)
     model = _load(directory, version)
@@ -163,6 +172,23 @@ def evaluate_command(
         return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
+    _functional_suite(suite, model)
+
+
+def _functional_suite(suite: Path | None, model: LinearModel) -> None:
+    """The suite's tables as ``rules decide`` would give them with this model promoted."""
+    folder = suite or Path("functional")
+    if not folder.is_dir():
+        if suite is not None:
+            raise click.ClickException(f"no functional suite in {suite}")
+        return
+    rules = Path(current_app.config.get("RULES_DIR", "rules"))
+    try:
+        ruleset = load_ruleset(rules, service.offered_thresholds(model))
+    except RulesetInvalid as exc:
+        raise click.ClickException(f"{rules}: {exc}") from None
+    click.echo(f"\nfunctional suite {folder}: rules {rules} ({ruleset.version}), {model.version}\n")
+    click.echo(functional.suite_report(folder, ruleset, lambda: model))
 
 
 @model_cli.command("operating-points")

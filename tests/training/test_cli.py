@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from flask import Flask
 
 from moderation.classifier import service
 from moderation.training.cli import model_cli
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in an empty folder: evaluate reads ./functional when it exists (the checkout's)."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _invoke(app: Flask, args: list[str], stdin: str = "") -> tuple[int, str]:
@@ -70,3 +77,49 @@ def test_evaluate_prints_the_validation_table_without_cross_source_files(
     code, output = _invoke(model_app, ["evaluate", version])
     assert code == 0, output
     assert "vs baseline" in output and "crossval" not in output and "ceiling" not in output
+
+
+RULES = """
+rules:
+  - {id: hate, if: {body: {words: [vermine]}}, then: reject, reason: hate}
+default: approve
+"""
+
+
+def _suite(folder: Path) -> Path:
+    folder.mkdir()
+    cases = {
+        "dev": [("Les X, c'est de la vermine.", "hateful"), ("Bonjour à tous.", "non-hateful")],
+        "heldout": [("Les X sont des rats.", "hateful")],
+    }
+    for split, texts in cases.items():
+        lines = [
+            json.dumps({"id": f"{split}-{i}", "text": text, "label": label, "language": "fr",
+                        "functionality": "derogation_emotion" if label == "hateful"
+                        else "neutral_identity", "group": None, "template": "t"})
+            for i, (text, label) in enumerate(texts)
+        ]  # fmt: skip
+        (folder / f"fr.{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_evaluate_prints_the_functional_suite_with_the_house_rules(
+    model_app: Flask, version: str, tmp_path: Path
+) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "house.yaml").write_text(RULES, encoding="utf-8")
+    model_app.config["RULES_DIR"] = str(tmp_path / "rules")
+    _suite(tmp_path / "functional")
+    code, output = _invoke(model_app, ["evaluate", version])
+    assert code == 0, output
+    assert "French functional suite" in output and "English functional suite" not in output
+    row = next(line for line in output.splitlines() if line.startswith("derogation_emotion"))
+    assert [cell.split() for cell in row.split("|")[1:]] == [
+        ["1", "1.000", "1.000"], ["1", "0.000", "0.000"], ["2", "0.500", "0.500"],
+    ]  # fmt: skip
+    assert "  hateful caught >= 0.90: 0.500 (NOT met)" in output
+
+
+def test_evaluate_names_a_missing_suite(model_app: Flask, version: str) -> None:
+    code, output = _invoke(model_app, ["evaluate", version, "--suite", "nowhere"])
+    assert code == 1 and "no functional suite in nowhere" in output
