@@ -98,7 +98,7 @@ TEMPLATES: dict[str, list[str | tuple[str, str]]] = {
         "Sale {slur_sg}.",
         "Il y a trop de {slur} dans ce quartier.",
         "Ces {slur}, toujours les mêmes.",
-        "Mon nouveau voisin ? {Un_slur}, évidemment.",
+        "Qui a emménagé à côté ? {Un_slur}, évidemment.",
         "On n'embauche pas de {slur} ici.",
         "Ferme-la, {slur_sg}.",
     ],
@@ -143,7 +143,7 @@ TEMPLATES: dict[str, list[str | tuple[str, str]]] = {
         "{g:Aucun|Aucune} {sg} n'est digne de confiance.",
         "{Les} n'apportent rien de bon à ce pays.",
         "Il n'y a pas {de} respectables, point final.",
-        "{Les} ne seront jamais nos égaux.",
+        "{Les} ne seront jamais {g:nos égaux|nos égales}.",
         "Je ne respecterai jamais {un}, quoi qu'on en dise.",
     ],
     "question": [

@@ -185,6 +185,7 @@ GROUPS: dict[str, dict[str, Any]] = {
         "disability",
         "ableism",
         "en fauteuil roulant",
+        (("estropiés", "un estropié"),),
     ),
     "deaf": group("sourds", "sourd", "m", False, "disability", "ableism", "sourd"),
     "autistic": group("autistes", "autiste", "m", True, "disability", "ableism", "autiste"),
