@@ -207,22 +207,30 @@ def eligible(template: Template, module: ModuleType) -> list[Target]:
 
 
 def cases_for(
-    language: str, module: ModuleType, functionality: str, split: str
-) -> Iterator[dict[str, Any]]:
-    """One split of one functionality: templates take groups in turn, so every group is met."""
+    language: str, module: ModuleType, functionality: str, split: str, start: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One split of one functionality, and where the rotation of groups stops.
+
+    Templates take groups in turn, so every group is met in each split; the rotation goes on
+    from one functionality to the next (``start``), so the groups get as many cases each.
+    """
     chosen = [t for t in templates(module) if t.functionality == functionality and t.split == split]
     pool = FUNCTIONALITIES[functionality][1]
-    position = 0
+    cases, position = [], start
     for template in chosen:
         targets = eligible(template, module)
-        rotating = len(targets) > 1
-        count = max(PER_TEMPLATE, math.ceil(len(targets) / len(chosen))) if rotating else 1
+        if len(targets) == 1:
+            ident, slots, gender = targets[0]
+            text = fill(template.text, slots, gender)
+            cases.append(case(language, template, text, ident or None, ident or "x"))
+            continue
+        count = max(PER_TEMPLATE, math.ceil(len(targets) / len(chosen)))
         for k in range(min(count, len(targets))):
             ident, slots, gender = targets[(position + k) % len(targets)]
-            group = ident if pool == "protected" and ident else None
-            text = fill(template.text, slots, gender)
-            yield case(language, template, text, group, ident or "x")
+            group = ident if pool == "protected" else None
+            cases.append(case(language, template, fill(template.text, slots, gender), group, ident))
         position += count
+    return cases, position
 
 
 def case(
@@ -247,12 +255,11 @@ def case(
 
 def generate(language: str, split: str) -> list[dict[str, Any]]:
     """Every case of one language and split, in functionality order."""
-    module = LANGUAGES[language]
-    return [
-        one
-        for functionality in FUNCTIONALITIES
-        for one in cases_for(language, module, functionality, split)
-    ]
+    module, cases, position = LANGUAGES[language], [], 0
+    for functionality in FUNCTIONALITIES:
+        more, position = cases_for(language, module, functionality, split, position)
+        cases.extend(more)
+    return cases
 
 
 def dumps(cases: Sequence[Mapping[str, Any]]) -> str:

@@ -115,6 +115,20 @@ def aggregates(cases: Sequence[Mapping[str, Any]], actions: Sequence[str]) -> di
     return out
 
 
+def by_group(
+    cases: Sequence[Mapping[str, Any]], actions: Sequence[str]
+) -> dict[tuple[str, str], Tally]:
+    """Per protected group, hateful cases and the non-hateful ones the targets count."""
+    tallies: dict[tuple[str, str], Tally] = {}
+    for case, action in zip(cases, actions, strict=True):
+        hateful = case["label"] == HATEFUL
+        if case["group"] is None or not (hateful or case["functionality"] in TARGET_SCOPE):
+            continue
+        key = (case["group"], HATEFUL if hateful else SCOPED)
+        tallies[key] = tallies.get(key, Tally()) + one(action)
+    return tallies
+
+
 def target_lines(language: str, totals: Mapping[str, Tally]) -> list[str]:
     """Each of the language's targets, its figure and whether it is met."""
     lines = []
@@ -156,7 +170,20 @@ def render(language: str, decided: Decided) -> str:
         if language in TARGETS:
             lines.append(f"targets, {column}:")
             lines.extend(target_lines(language, totals[column]))
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *_group_lines(*both)])
+
+
+def _group_lines(cases: Sequence[Mapping[str, Any]], actions: Sequence[str]) -> list[str]:
+    """Per group, dev and held-out together: hateful caught, scoped non-hateful flagged."""
+    tallies = by_group(cases, actions)
+    columns = "".join(f"| {name:>8}  held   rej " for name in ("hateful", "N scoped"))
+    head = f"{'group (dev + held-out)':<34}{'':3}{columns}".rstrip()
+    lines = [head, "-" * len(head)]
+    for group in dict.fromkeys(g for g, _ in tallies):
+        cells = [tallies.get((group, kind), Tally()) for kind in (HATEFUL, SCOPED)]
+        lines.append(_row(group, "", cells).rstrip())
+    lines.append(f"N scoped = {SCOPED}")
+    return lines
 
 
 def _title(split: str) -> str:

@@ -47,6 +47,16 @@ def test_the_target_counts_neutral_positive_and_counter_speech_only() -> None:
     assert totals[functional.OTHER] == Tally(3, 2, 1)
 
 
+def test_groups_count_hateful_and_scoped_non_hateful_cases() -> None:
+    cases = [{**c, "group": "women"} for c in CASES]
+    cases[0]["group"] = None
+    tallies = functional.by_group(cases, ACTIONS)
+    assert tallies == {
+        ("women", functional.HATEFUL): Tally(3, 2, 1),
+        ("women", functional.SCOPED): Tally(2, 1, 1),
+    }
+
+
 def test_targets_say_whether_each_is_met() -> None:
     totals = {
         functional.HATEFUL: Tally(100, 90, 3),
