@@ -22,5 +22,6 @@ def test_license_is_an_spdx_string_with_a_setuptools_that_reads_it():
 def test_the_wheel_leaves_out_the_test_harness_and_the_research():
     data = tomllib.loads(PYPROJECT.read_text("utf-8"))
     include = data["tool"]["setuptools"]["packages"]["find"]["include"]
-    for tooling in ("harness", "harness.run", "research", "research.crossval", "tests", "bench"):
+    tooling_packages = ("harness", "harness.run", "research", "research.crossval", "tests", "bench")
+    for tooling in (*tooling_packages, "functional", "functional.generate"):
         assert not any(fnmatch(tooling, pattern) for pattern in include), tooling
