@@ -12,8 +12,9 @@ from moderation.contracts import LABELS, CommentFacts
 from moderation.durations import parse_duration
 from moderation.rules import conditions as c
 from moderation.rules.matching import TermIndex, compile_regex
+from moderation.rules.patterns import REPORTED, Near, Pattern, PatternBook, PatternError
 from moderation.rules.problems import Reporter, RuleError, join, key_line, node_line
-from moderation.rules.schema import GROUP_SCHEMAS, GROUPS, WindowSchema
+from moderation.rules.schema import GROUP_SCHEMAS, GROUPS, NearSchema, WindowSchema
 from moderation.rules.values import Comparison, NamedThreshold, parse_comparison
 
 _RATE = re.compile(r"(.+?)\s*(?:per|/|par)\s*(.+)")
@@ -36,9 +37,13 @@ class Compiler:
         lists: Mapping[str, ListDef],
         index: TermIndex,
         known_thresholds: Mapping[str, Collection[str]] | None,
+        patterns: PatternBook | None = None,
     ) -> None:
         self.report, self.lists, self.index = report, lists, index
         self.known_thresholds = known_thresholds
+        self.patterns = patterns or PatternBook(
+            {}, {n: [t for t, _, _ in d.items] for n, d in lists.items()}
+        )
 
     def condition(self, node: Any, path: str, line: int) -> c.Condition | None:
         """Compile one condition mapping (keys combine with ``all``)."""
@@ -124,6 +129,11 @@ class Compiler:
             return self._terms(value, path, line)
         if key == "regex":
             return self._regex(value, path, line)
+        if key == "pattern":
+            found = [self._pattern(v, path, line) for v in value]
+            return None if None in found else Pattern(found)
+        if key == "near":
+            return self._near(value, path, line)
         if key == "link_domains":
             domains = self._strings(value, path, line)
             return None if domains is None else c.LinkDomains(domains)
@@ -164,6 +174,26 @@ class Compiler:
                 self.report.errors.append(RuleError(file, pattern_line, path, str(exc)))
                 ok = False
         return c.Regex(patterns) if ok else None
+
+    def _pattern(self, source: str, path: str, line: int) -> Any:
+        try:
+            return self.patterns.compile(source)
+        except PatternError as exc:
+            if exc.where is None:
+                self.report.add(line, path, str(exc))
+            elif exc.where != REPORTED:
+                self.report.errors.append(RuleError(*exc.where, str(exc)))
+            return None
+
+    def _near(self, node: Any, path: str, line: int) -> c.Condition | None:
+        data = self.report.load(NearSchema(), node, path, line)
+        if data is None:
+            return None
+        terms_line = key_line(node, "terms", line)
+        first, second = (self._pattern(t, join(path, "terms"), terms_line) for t in data["terms"])
+        if first is None or second is None:
+            return None
+        return Near(first, second, data["within"], data["ordered"])
 
     def _author(self, key: str, value: Any, path: str, line: int) -> c.Condition | None:
         if key in ("source", "sanction"):

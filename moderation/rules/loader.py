@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from moderation.rules.compiler import Compiler, ListDef
 from moderation.rules.engine import CompiledRule, Ruleset, RuleTest
 from moderation.rules.matching import TermIndex
+from moderation.rules.patterns import PatternBook, PatternDef, check_patterns, read_patterns
 from moderation.rules.problems import Reporter, RuleError, RulesetInvalid, join, key_line, node_line
 from moderation.rules.schema import FileSchema, ListFileSchema, RuleSchema, TestCaseSchema
 
@@ -85,6 +86,7 @@ class _Build:
         self.hashed: dict[str, str] = {}
         self.lists: dict[str, ListDef] = {}
         self.list_origin: dict[str, str] = {}
+        self.patterns: dict[str, PatternDef] = {}
         self.defaults: list[tuple[str, int, str]] = []
         self.index = TermIndex()
         self.rules: list[CompiledRule] = []
@@ -113,6 +115,7 @@ class _Build:
         _drop_malformed(doc, problems)
         self.docs.append((name, doc))
         self._lists(report, doc)
+        read_patterns(report, doc.get("patterns") or {}, self.patterns)
         if "default" in doc:
             self.defaults.append((name, key_line(doc, "default", 1), str(doc["default"])))
 
@@ -186,9 +189,12 @@ class _Build:
 
     def index_rules(self) -> None:
         """Compile the rules of every parsed file, in file order."""
+        terms = {name: [t for t, _, _ in d.items] for name, d in self.lists.items()}
+        book = PatternBook(self.patterns, terms)
+        check_patterns(book, self.list_origin, self.errors)
         for name, doc in self.docs:
             report = Reporter(name, self.errors)
-            compiler = Compiler(report, self.lists, self.index, self.known_thresholds)
+            compiler = Compiler(report, self.lists, self.index, self.known_thresholds, book)
             rules = doc.get("rules") or []
             for i, node in enumerate(rules):
                 rule = self._rule(report, compiler, node, f"rules[{i}]", key_line(rules, i, 1))
@@ -259,7 +265,7 @@ def _drop_malformed(doc: Any, problems: Mapping[str, Any]) -> None:
     # Keys too malformed to read are set aside (their errors are recorded) so the
     # rest of the file is still checked; a mapping of lists stays, bad names and all.
     for key in problems:
-        if key in doc and not (key == "lists" and isinstance(doc[key], dict)):
+        if key in doc and not (key in ("lists", "patterns") and isinstance(doc[key], dict)):
             del doc[key]
 
 

@@ -24,8 +24,11 @@ _RE2_MAX_MEM = 8 << 20
 _MAX_SPANS = 20  # per condition: enough to show a moderator, bounded for huge comments
 
 
-def compile_regex(pattern: str) -> Any:
-    """Compile an admin's pattern with re2, case-insensitive; raise ``ValueError`` if invalid."""
+def compile_regex(pattern: str, shown: str | None = None) -> Any:
+    """Compile an admin's pattern with re2, case-insensitive; raise ``ValueError`` if invalid.
+
+    ``shown`` is the pattern as its author wrote it, for the error message.
+    """
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False
@@ -36,7 +39,9 @@ def compile_regex(pattern: str) -> Any:
         detail = exc.args[0] if exc.args else exc
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        raise ValueError(f"invalid regex {pattern!r}: {detail}") from None
+        if shown is not None:  # re2 quotes the expanded pattern: drop it
+            detail = str(detail).split(": ", 1)[0]
+        raise ValueError(f"invalid regex {shown or pattern!r}: {detail}") from None
 
 
 def regex_spans(pattern: Any, text: str) -> list[tuple[int, int]]:

@@ -100,6 +100,7 @@ class FileSchema(_Strict):
     lists = fields.Dict(
         keys=fields.Str(validate=validate.Regexp(r"^[\w.-]+$")), values=fields.Raw()
     )
+    patterns = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^\w+$")), values=fields.Raw())
     rules = fields.List(fields.Raw())
     default = fields.Str(validate=validate.OneOf(DECISIONS))
     tests = fields.List(fields.Raw())
@@ -134,6 +135,8 @@ class BodySchema(_Strict):
     words = StrList()
     phrases = StrList()
     regex = StrList()
+    pattern = StrList()
+    near = fields.Raw()
     has_link = StrictBool()
     link_domains = StrList()
     length = ComparisonField()
@@ -141,6 +144,12 @@ class BodySchema(_Strict):
     has_email = StrictBool()
     has_phone = StrictBool()
     language = StrList()
+
+
+class NearSchema(_Strict):
+    terms = StrList(required=True, validate=validate.Length(equal=2, error="expected two patterns"))
+    within = fields.Int(strict=True, required=True, validate=validate.Range(min=0, max=50))
+    ordered = StrictBool(load_default=False)
 
 
 class AuthorSchema(_Strict):

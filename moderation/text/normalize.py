@@ -275,6 +275,11 @@ def normalize_words(text: str) -> Normalized:
     return Normalized(_fold(text, words=True), text, words=True)
 
 
+def fold_chars(text: str) -> str:
+    """Fold each character alone (case, accents, look-alikes), no word-level stage."""
+    return text.translate(_table())
+
+
 def squeeze(folded: str) -> str:
     """Collapse every doubled letter of a folded term (``connard`` -> ``conard``)."""
     return re.sub(r"([a-z])\1+", r"\1", folded)
