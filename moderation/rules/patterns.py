@@ -114,7 +114,7 @@ class PatternBook:
         expanded = self.expand(source)
         if expanded not in self._compiled:
             try:
-                self._compiled[expanded] = compile_regex(rf"\b(?:{expanded})\b", shown=source)
+                self._compiled[expanded] = compile_regex(_whole_words(expanded), shown=source)
             except ValueError as exc:
                 raise PatternError(str(exc)) from None
         return self._compiled[expanded]
@@ -154,6 +154,11 @@ def check_patterns(book: PatternBook, lists: Mapping[str, str], errors: list[Rul
         except PatternError as exc:
             if exc.where and exc.where != REPORTED:
                 errors.append(RuleError(*exc.where, str(exc)))
+
+
+def _whole_words(expanded: str) -> str:
+    # Word boundaries, or the ends of the text (a pattern may start with "^ ?").
+    return rf"(?:^|\b)(?:{expanded})(?:\b|$)"
 
 
 class Pattern(Condition):
