@@ -7,7 +7,6 @@ from typing import Any
 from flask import Flask
 
 from moderation.audit.views import bp as audit
-from moderation.authors.views import bp as authors
 from moderation.callbacks.http import init_http
 from moderation.classifier.service import init_models
 from moderation.comments.views import bp as comments
@@ -15,10 +14,10 @@ from moderation.config import Config
 from moderation.console.setup import register_console
 from moderation.coral.views import bp as coral
 from moderation.db import own_requests
+from moderation.dsa.flag_views import bp as flags
 from moderation.dsa.views import bp as dsa
 from moderation.errors import register_error_handlers
 from moderation.extensions import celery_init_app, celery_settings, db, init_redis
-from moderation.flags.views import bp as flags
 from moderation.heap import settle_heap
 from moderation.jobs import init_jobs
 from moderation.limits import init_limits
@@ -26,7 +25,8 @@ from moderation.logs import configure_logging
 from moderation.ops.views import bp as ops
 from moderation.perspective.views import bp as perspective
 from moderation.privacy.views import bp as privacy
-from moderation.queue.views import bp as queue
+from moderation.review.author_views import bp as authors
+from moderation.review.views import bp as queue
 from moderation.rules.store import init_rules
 from moderation.rules.views import bp as rules
 from moderation.stats.views import bp as stats

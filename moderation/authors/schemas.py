@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from moderation.authors.models import SANCTION_KINDS
-from moderation.comments.schemas import CleanString, UTCDateTime
 from moderation.db import utcnow
+from moderation.fields import CleanString, UTCDateTime
 
 
 class SanctionInputSchema(Schema):

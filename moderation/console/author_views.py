@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from moderation.authors import notes
 from moderation.authors.models import Sanction
-from moderation.authors.service import add_sanction, author_view
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.console.blueprint import is_htmx
 from moderation.console.render import short
 from moderation.db import utcnow
 from moderation.exceptions import Invalid
 from moderation.extensions import db
+from moderation.review.authors import add_sanction, author_view
 
 #: Sanctions a moderator may give from the console ("trust" stays with the API).
 KINDS = ("ban", "suspend", "premoderate")

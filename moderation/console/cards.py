@@ -15,7 +15,7 @@ from moderation.classifier.service import model_store
 from moderation.comments.models import Comment, CommentRevision
 from moderation.console.render import highlight, safe_href
 from moderation.queue.models import ReviewItem
-from moderation.queue.present import present_items
+from moderation.review.present import present_items
 from moderation.rules.engine import CompiledRule
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import rules_store

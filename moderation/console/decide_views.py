@@ -21,9 +21,9 @@ import moderation.events as events
 from moderation.comments.models import Comment
 from moderation.console.blueprint import is_htmx
 from moderation.extensions import db
-from moderation.queue import service
-from moderation.queue import undo as decisions
 from moderation.queue.models import ReviewItem
+from moderation.review import service
+from moderation.review import undo as decisions
 from moderation.sites.models import Site
 
 

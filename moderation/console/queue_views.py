@@ -25,8 +25,8 @@ from moderation.console.blueprint import is_htmx
 from moderation.console.cards import build_cards
 from moderation.db import utcnow
 from moderation.extensions import db
-from moderation.queue import service
 from moderation.queue.models import ReviewItem
+from moderation.review import service
 from moderation.sites.models import Site
 
 #: Queues always shown; any other queue (``appeals``, ``spot_checks``) appears once used.

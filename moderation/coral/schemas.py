@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from moderation.comments.schemas import CleanString, OpenSchema
+from moderation.comments.schemas import OpenSchema
+from moderation.fields import CleanString
 
 
 class _Comment(OpenSchema):

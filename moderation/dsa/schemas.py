@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from moderation.comments.schemas import SOURCE, CleanString
+from moderation.comments.schemas import SOURCE
+from moderation.fields import CleanString
 
 
 class PartySchema(Schema):

@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from moderation.comments.schemas import SOURCE, CleanString
+from moderation.comments.schemas import SOURCE
+from moderation.fields import CleanString
 from moderation.flags.models import FLAG_REASONS
 
 

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author, Sanction
-from moderation.authors.service import author_view, sanction_view
+from moderation.authors.service import sanction_view
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.dsa.appeals import appeal_view
 from moderation.dsa.models import Appeal, Statement
 from moderation.dsa.statements import statement_view
 from moderation.flags.models import Flag
 from moderation.privacy.models import PrivacyRequest
+from moderation.review.authors import author_view
 from moderation.sites.models import Site
 
 

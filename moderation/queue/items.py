@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 import moderation.events as events
 from moderation.authors.models import Author
-from moderation.comments.models import Comment
 from moderation.db import utcnow
 from moderation.queue.models import ReviewItem
+
+
+class Queued(Protocol):
+    """What an item records of a comment (a ``Comment``; the queue sits below comments)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def revision(self) -> int: ...
+
+    @property
+    def site_id(self) -> int: ...
+
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def author_id(self) -> int: ...
 
 
 def open_item(
     session: Session,
     *,
-    comment: Comment,
+    comment: Queued,
     queue: str,
     priority: int,
     reasons: list[str],

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from moderation.comments.decisions import Verdict, apply_decisions
 from moderation.comments.models import Decision
 from moderation.contracts import (
     CommentFacts,
@@ -26,6 +25,7 @@ from moderation.contracts import (
 )
 from moderation.db import utcnow
 from moderation.extensions import INFRASTRUCTURE_ERRORS
+from moderation.review.decisions import Verdict, apply_decisions
 from moderation.rules.problems import RulesUnavailable
 from moderation.scoring import engines
 from moderation.scoring.ready import Ready, claim_ready

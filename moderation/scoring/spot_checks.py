@@ -20,7 +20,7 @@ from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.queue.items import open_item
 from moderation.queue.models import ReviewItem
-from moderation.queue.spot_checks import QUEUE
+from moderation.review.spot_checks import QUEUE
 
 
 def sampled(revision_id: int, rate: float, salt: str = "") -> bool:

@@ -14,10 +14,10 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from moderation.authors.models import Author
-from moderation.authors.service import add_sanction
 from moderation.comments.models import Comment, Decision
 from moderation.coral.service import set_coral_secret
 from moderation.extensions import db
+from moderation.review.authors import add_sanction
 from moderation.sites.service import add_site
 from tests.helpers import RecordingJobs, reconfigure
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from moderation.comments.decisions import apply_decision
 from moderation.comments.models import Comment, Decision
 from moderation.extensions import db
+from moderation.review.decisions import apply_decision
 from moderation.scoring import engines
 from moderation.scoring.pipeline import decide_comment
 from tests.helpers import RecordingJobs, payload, reconfigure, score_now
@@ -163,7 +163,7 @@ def test_a_tampered_model_sends_comments_to_review(app, site, tmp_path):
 
 def test_a_revision_that_breaks_a_batch_stops_only_itself(app, site, held, monkeypatch):
     from moderation.callbacks.models import Delivery
-    from moderation.comments import decisions as writing
+    from moderation.review import decisions as writing
 
     for n in range(3):
         site.post(payload(f"c-{n}", body=f"Un avis poli {n}"))

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from moderation.extensions import db
-from moderation.queue import service
+from moderation.review import service
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ import datetime as dt
 from moderation.authors.models import Author
 from moderation.comments.models import Comment
 from moderation.extensions import db
-from moderation.queue import service
 from moderation.queue.models import ReviewItem
+from moderation.review import service
 from moderation.sites.service import add_site
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -10,10 +10,10 @@ from moderation.accounts.auth import MODERATOR
 from moderation.api import endpoint, load, read_json
 from moderation.dsa.knowledge import shown_to_moderator
 from moderation.extensions import db
-from moderation.queue import service
 from moderation.queue.models import ReviewItem
-from moderation.queue.present import present_items
-from moderation.queue.schemas import page_schema, query_schema, resolve_schema, state_schema
+from moderation.review import service
+from moderation.review.present import present_items
+from moderation.review.schemas import page_schema, query_schema, resolve_schema, state_schema
 from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("queue", __name__, url_prefix="/v1/queue")

@@ -18,7 +18,7 @@ from moderation.dsa.appeals import open_appeals
 from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
 from moderation.queue.models import ReviewItem
-from moderation.queue.spot_checks import QUEUE, blind
+from moderation.review.spot_checks import QUEUE, blind
 from moderation.sites.models import Site
 
 

@@ -14,17 +14,17 @@ from sqlalchemy.orm import Session, aliased
 
 from moderation.accounts.models import User
 from moderation.comments.audit import record_event
-from moderation.comments.decisions import apply_decision
 from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
-from moderation.dsa.appeals import resolve_appeal
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.models import Flag
 from moderation.flags.service import settle_flags
 from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
-from moderation.queue.spot_checks import QUEUE as SPOT_CHECK_QUEUE
-from moderation.queue.spot_checks import spot_check_record
+from moderation.review.appeals import resolve_appeal
+from moderation.review.decisions import apply_decision
+from moderation.review.spot_checks import QUEUE as SPOT_CHECK_QUEUE
+from moderation.review.spot_checks import spot_check_record
 from moderation.sites.models import Site
 
 #: The largest value of the INTEGER columns (ids, priority) on every backend.

@@ -20,18 +20,18 @@ from moderation.authors.service import move_status
 from moderation.callbacks.models import Delivery
 from moderation.callbacks.service import hold_pending, supersede_pending
 from moderation.comments.audit import record_event
-from moderation.comments.decisions import (
+from moderation.comments.models import Comment, Decision
+from moderation.db import utcnow
+from moderation.exceptions import Conflict, Expired, Invalid, NotFound, Stale
+from moderation.flags.models import Flag
+from moderation.queue.models import ReviewItem
+from moderation.review import service, spot_checks
+from moderation.review.decisions import (
     STATUS_FOR_ACTION,
     apply_decision,
     new_decision,
     set_status,
 )
-from moderation.comments.models import Comment, Decision
-from moderation.db import utcnow
-from moderation.exceptions import Conflict, Expired, Invalid, NotFound, Stale
-from moderation.flags.models import Flag
-from moderation.queue import service, spot_checks
-from moderation.queue.models import ReviewItem
 
 #: Seconds a console decision can be undone; its callback waits this long.
 UNDO_SECONDS = 10.0

@@ -6,9 +6,10 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts.auth import MODERATOR
 from moderation.api import endpoint, load, read_json, refuse_nul
-from moderation.authors import service
 from moderation.authors.schemas import author_schema, sanction_input, sanction_schema
+from moderation.authors.service import find_author, sanction_view
 from moderation.extensions import db
+from moderation.review import authors
 from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("authors", __name__, url_prefix="/v1/authors/<site>/<source>/<author_id>")
@@ -26,8 +27,8 @@ _ERRORS = {401: None, 403: None, 404: None}
 def get_author(site: str, source: str, author_id: str) -> Response:
     """Counts by outcome, rejection rate, trust level, sanctions."""
     found = get_site_or_404(db.session, site)
-    author = service.find_author(db.session, site_id=found.id, source=source, external_id=author_id)
-    return jsonify(author_schema.dump(service.author_view(db.session, author)))
+    author = find_author(db.session, site_id=found.id, source=source, external_id=author_id)
+    return jsonify(author_schema.dump(authors.author_view(db.session, author)))
 
 
 @bp.post("/sanctions")
@@ -42,8 +43,8 @@ def add_sanction(site: str, source: str, author_id: str) -> tuple[Response, int]
     """ban, suspend, premoderate or trust, with optional expiry and reason."""
     data = load(sanction_input, read_json(request))
     found = get_site_or_404(db.session, site)
-    author = service.find_author(db.session, site_id=found.id, source=source, external_id=author_id)
-    sanction = service.add_sanction(
+    author = find_author(db.session, site_id=found.id, source=source, external_id=author_id)
+    added = authors.add_sanction(
         db.session, author=author, actor=f"moderator:{g.user.name}", **data
     )
-    return jsonify(sanction_schema.dump(service.sanction_view(sanction))), 201
+    return jsonify(sanction_schema.dump(sanction_view(added))), 201

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from moderation.comments.schemas import CleanString, CommentRecordSchema
+from moderation.comments.schemas import CommentRecordSchema
+from moderation.fields import CleanString
 
 
 class QueueQuerySchema(Schema):

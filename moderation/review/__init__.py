@@ -1,0 +1,1 @@
+"""Deciding comments: the decision writer and what moderators do (queue, undo, appeals, authors)."""
