@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from moderation.contracts import LABELS, CommentFacts
 from moderation.durations import parse_duration
 from moderation.rules import conditions as c
+from moderation.rules.lists import ListDef
 from moderation.rules.matching import TermIndex, compile_regex
 from moderation.rules.patterns import REPORTED, Near, Pattern, PatternBook, PatternError
 from moderation.rules.problems import Reporter, RuleError, join, key_line, node_line
@@ -18,14 +18,6 @@ from moderation.rules.schema import GROUP_SCHEMAS, GROUPS, NearSchema, WindowSch
 from moderation.rules.values import Comparison, NamedThreshold, parse_comparison
 
 _RATE = re.compile(r"(.+?)\s*(?:per|/|par)\s*(.+)")
-
-
-@dataclass(frozen=True)
-class ListDef:
-    """A named list: its items with the file and line each came from."""
-
-    name: str
-    items: tuple[tuple[str, str, int], ...]
 
 
 class Compiler:
@@ -41,9 +33,7 @@ class Compiler:
     ) -> None:
         self.report, self.lists, self.index = report, lists, index
         self.known_thresholds = known_thresholds
-        self.patterns = patterns or PatternBook(
-            {}, {n: [t for t, _, _ in d.items] for n, d in lists.items()}
-        )
+        self.patterns = patterns or PatternBook({}, lists)
 
     def condition(self, node: Any, path: str, line: int) -> c.Condition | None:
         """Compile one condition mapping (keys combine with ``all``)."""

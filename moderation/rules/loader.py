@@ -17,8 +17,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from moderation.rules.compiler import Compiler, ListDef
+from moderation.rules.compiler import Compiler
 from moderation.rules.engine import CompiledRule, Ruleset, RuleTest
+from moderation.rules.lists import ListDef
 from moderation.rules.matching import TermIndex
 from moderation.rules.patterns import PatternBook, PatternDef, check_patterns, read_patterns
 from moderation.rules.problems import Reporter, RuleError, RulesetInvalid, join, key_line, node_line
@@ -132,7 +133,8 @@ class _Build:
                 continue
             # A broken list is still defined (empty): its uses are not errors of their own.
             items = self._list_items(report, spec, path, line) or ()
-            self.lists[list_name] = ListDef(list_name, items)
+            typos = isinstance(spec, dict) and spec.get("typos") is True
+            self.lists[list_name] = ListDef(list_name, items, typos)
             self.list_origin[list_name] = f"{report.file}:{line}"
 
     def _list_items(
@@ -189,8 +191,7 @@ class _Build:
 
     def index_rules(self) -> None:
         """Compile the rules of every parsed file, in file order."""
-        terms = {name: [t for t, _, _ in d.items] for name, d in self.lists.items()}
-        book = PatternBook(self.patterns, terms)
+        book = PatternBook(self.patterns, self.lists)
         check_patterns(book, self.list_origin, self.errors)
         for name, doc in self.docs:
             report = Reporter(name, self.errors)

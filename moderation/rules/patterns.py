@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from moderation.rules.conditions import TEXT, Condition, Context
+from moderation.rules.lists import ListDef
 from moderation.rules.matching import compile_regex, fold_term, regex_spans
 from moderation.rules.problems import Reporter, RuleError, join, key_line
 from moderation.text.normalize import fold_chars, squeeze
@@ -50,13 +51,40 @@ def fold_pattern(source: str) -> str:
     return folded.replace("'", " ")
 
 
-def list_alternation(terms: Iterable[str]) -> str:
+def typo_variants(key: str) -> set[str]:
+    """A folded term misspelt once: a letter dropped (words of 5+ letters), two neighbours
+    swapped (4+ letters), the first letter kept; or two of its words joined."""
+    words = key.split(" ")
+    out = {
+        key.replace(" ".join(words[i : i + 2]), "".join(words[i : i + 2]), 1)
+        for i in range(len(words) - 1)
+    }
+    for i, word in enumerate(words):
+        for variant in _misspellings(word):
+            out.add(" ".join((*words[:i], variant, *words[i + 1 :])))
+    out.discard(key)
+    return out
+
+
+def _misspellings(word: str) -> set[str]:
+    # The first letter is kept: dropping it makes too many real words ("crever", "rever").
+    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word))} if len(word) >= 5 else set()
+    swapped = {
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for i in range(1, len(word) - 1)
+        if len(word) >= 4 and word[i] != word[i + 1]
+    }
+    return dropped | swapped
+
+
+def list_alternation(terms: Iterable[str], typos: bool = False) -> str:
     """An re2 alternation of list terms, folded, whole words, longest first."""
     keys: set[str] = set()
     for term in terms:
         key = fold_term(term)
         if key:
             keys.update((key, squeeze(key)))
+            keys.update(typo_variants(key) if typos else ())
     if not keys:
         return r"[^\s\S]"  # an empty list matches nothing
     alternatives = sorted(keys, key=lambda k: (-len(k), k))
@@ -66,7 +94,7 @@ def list_alternation(terms: Iterable[str]) -> str:
 class PatternBook:
     """The named patterns of a ruleset, expanded on demand against its lists."""
 
-    def __init__(self, defs: Mapping[str, PatternDef], lists: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, defs: Mapping[str, PatternDef], lists: Mapping[str, ListDef]) -> None:
         self.defs, self.lists = defs, lists
         self._expanded: dict[str, str] = {}
         self._compiled: dict[str, Any] = {}
@@ -91,7 +119,9 @@ class PatternBook:
                 parts = [self._item(name, src, where, (*trail, name)) for src, *where in items]
                 self._expanded[name] = "|".join(f"(?:{p})" for p in parts)
             elif name in self.lists:
-                self._expanded[name] = list_alternation(self.lists[name])
+                found = self.lists[name]
+                terms = (term for term, _, _ in found.items)
+                self._expanded[name] = list_alternation(terms, found.typos)
             else:
                 known = ", ".join(sorted({*self.defs, *self.lists})) or "none defined"
                 raise PatternError(f"unknown pattern or list '@{name}' (known: {known})")
@@ -102,7 +132,8 @@ class PatternBook:
         at = (str(where[0]), int(where[1]), f"patterns.{name}")
         try:
             expanded = self.expand(source, trail)
-            compile_regex(expanded, shown=source)
+            # Its own syntax, references stubbed: they are checked where they are written.
+            compile_regex(_REF.sub("(?:x)", fold_pattern(source)), shown=source)
         except PatternError as exc:
             raise exc if exc.where else PatternError(str(exc), at) from None
         except ValueError as exc:

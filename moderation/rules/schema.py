@@ -129,6 +129,8 @@ class RuleSchema(_Strict):
 
 class ListFileSchema(_Strict):
     file = fields.Str(required=True)
+    # In patterns, also match each term misspelt once: a letter dropped or two swapped.
+    typos = StrictBool(load_default=False)
 
 
 class BodySchema(_Strict):
