@@ -78,7 +78,7 @@ def _misspellings(word: str) -> set[str]:
 
 
 def list_alternation(terms: Iterable[str], typos: bool = False) -> str:
-    """An re2 alternation of list terms, folded, whole words, longest first."""
+    """An re2 alternation of list terms, folded, longest first."""
     keys: set[str] = set()
     for term in terms:
         key = fold_term(term)
@@ -88,7 +88,9 @@ def list_alternation(terms: Iterable[str], typos: bool = False) -> str:
     if not keys:
         return r"[^\s\S]"  # an empty list matches nothing
     alternatives = sorted(keys, key=lambda k: (-len(k), k))
-    return r"\b(?:" + "|".join(re.escape(k) for k in alternatives) + r")\b"
+    # No word boundary of its own: the pattern around it gives one (a space, or the ends of
+    # the whole match), and "i ?@hate_verbs" can then read "ihate" written as one word.
+    return "|".join(re.escape(k) for k in alternatives)
 
 
 class PatternBook:

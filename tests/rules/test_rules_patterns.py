@@ -225,3 +225,56 @@ def test_a_bad_term_in_a_list_used_by_a_pattern_matches_nothing() -> None:
         "lists:\n  e: ['!!']\nrules:\n  - {id: r, if: {body: {pattern: '@e'}}, then: review}\n"
     )
     assert decide(rules, "!! hello !!")[0] == "approve"
+
+
+TYPO_RULES = (
+    "lists:\n  vermin: {file: lists/vermin.txt, typos: true}\n  plain: {file: lists/vermin.txt}\n"
+    "rules:\n  - {id: t, if: {body: {pattern: 'des @vermin'}}, then: reject}\n"
+    "  - {id: p, if: {body: {pattern: 'des @plain'}}, then: review}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "action"),
+    [
+        ("ce sont des vermine", "reject"),  # the term itself
+        ("ce sont des vemine", "reject"),  # a letter dropped
+        ("ce sont des vremine", "reject"),  # two letters swapped
+        ("ce sont des sous hommes", "reject"),
+        ("ce sont des soushommes", "reject"),  # two words joined
+        ("ce sont des ermine", "approve"),  # the first letter is kept
+        ("ce sont des rast", "reject"),  # 4 letters: swapped, never dropped
+        ("ce sont des ras", "approve"),
+        ("ce sont des vermines", "approve"),  # a letter added is not a typo
+    ],
+)
+def test_a_list_with_typos_matches_each_term_misspelt_once(body: str, action: str) -> None:
+    rules = compile_ruleset({"a.yaml": TYPO_RULES}, {"lists/vermin.txt": VERMIN})
+    assert decide(rules, body)[0] == action
+
+
+def test_typos_are_only_for_the_list_that_asks() -> None:
+    rules = compile_ruleset(
+        {"a.yaml": TYPO_RULES.replace("then: reject", "then: approve")},
+        {"lists/vermin.txt": VERMIN},
+    )
+    assert decide(rules, "des vermine")[0] == "review"
+    assert decide(rules, "des vemine")[0] == "approve"
+
+
+def test_typos_must_be_true_or_false() -> None:
+    errors = errors_of(
+        {"a.yaml": "lists:\n  v:\n    file: lists/vermin.txt\n    typos: yes please\n"},
+        {"lists/vermin.txt": VERMIN},
+    )
+    assert errors == ["a.yaml:4: lists.v.typos: expected true or false"]
+
+
+def test_a_list_term_joined_to_the_word_before_matches_where_the_pattern_allows_it() -> None:
+    rules = ruleset_from(
+        "lists:\n  verbs: [hate]\n"
+        "rules:\n  - {id: h, if: {body: {pattern: 'i ?@verbs them'}}, then: review}\n"
+    )
+    assert decide(rules, "Ihate them") == ("review", ["Ihate them"])
+    assert decide(rules, "I hate them")[0] == "review"
+    assert decide(rules, "Ihatethem")[0] == "approve"
