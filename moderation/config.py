@@ -99,9 +99,12 @@ class Config:
             "MODERATION_SPOT_CHECK_RATE", _float("MODERATION_AUDIT_RATE", 0.01)
         )
         self.SPOT_CHECK_SALT = _str("MODERATION_SPOT_CHECK_SALT", _str("MODERATION_AUDIT_SALT", ""))
-        # Monitoring: /metrics is open unless a bearer token and/or client networks are set.
+        # Monitoring: /metrics needs the bearer token and/or comes from the allowed networks;
+        # with neither set, only loopback clients (not proxied) may read it.
         self.METRICS_TOKEN = _str("MODERATION_METRICS_TOKEN", "")
         self.METRICS_ALLOW = _networks("MODERATION_METRICS_ALLOW")
+        # A scrape serves numbers at most this old; the database is read once per period.
+        self.METRICS_CACHE_SECONDS = _float("MODERATION_METRICS_CACHE_SECONDS", 15.0)
         # Perspective-compatible API: the public base URL its discovery document names.
         self.PUBLIC_URL = _str("MODERATION_PUBLIC_URL", "")
         self.RATE_LIMIT_KEY = _str("MODERATION_RATE_LIMIT_KEY", "100/second")

@@ -1,4 +1,4 @@
-"""Who may read ``/metrics``: anyone, unless a bearer token and/or client networks are set."""
+"""Who may read ``/metrics``: the bearer token and/or allowed networks; by default loopback only."""
 
 from __future__ import annotations
 
@@ -15,14 +15,26 @@ from moderation.errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 def metrics_access(view: F) -> F:
-    """Refuse the request unless ``METRICS_ALLOW`` and ``METRICS_TOKEN`` (when set) allow it."""
+    """Refuse the request unless ``METRICS_ALLOW`` and ``METRICS_TOKEN`` (when set) allow it.
+
+    With neither set, only a loopback client may read it, and not one that relays for
+    others (a proxy on the same host, ``MODERATION_PROXIES`` unset).
+    """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         allow, token = current_app.config["METRICS_ALLOW"], current_app.config["METRICS_TOKEN"]
+        if not allow and not token and not _local():
+            raise ApiError(
+                403,
+                "forbidden",
+                "/metrics answers loopback only, unless MODERATION_METRICS_TOKEN or"
+                " MODERATION_METRICS_ALLOW is set.",
+            )
         if allow and not address_allowed(request.remote_addr, allow):
             raise ApiError(403, "forbidden", "This client address may not read /metrics.")
         if token and not token_matches(request.headers.get("Authorization", ""), token):
@@ -38,6 +50,13 @@ def metrics_access(view: F) -> F:
 
 
 METRICS = Access("metrics", metrics_access)
+
+
+def _local() -> bool:
+    proxied = not current_app.config["PROXIES"] and (
+        "X-Forwarded-For" in request.headers or "Forwarded" in request.headers
+    )
+    return not proxied and address_allowed(request.remote_addr, LOOPBACK)
 
 
 def address_allowed(address: str | None, networks: Iterable[Network]) -> bool:

@@ -9,6 +9,7 @@ from moderation.api import endpoint
 from moderation.extensions import db
 from moderation.limits import exempt
 from moderation.stats.auth import METRICS
+from moderation.stats.cache import metrics_cache
 from moderation.stats.service import prometheus, stats
 
 bp = Blueprint("stats", __name__)
@@ -40,9 +41,12 @@ def get_stats() -> Response:
 @endpoint(
     summary="Prometheus metrics",
     description=(
-        "Open unless restricted: with MODERATION_METRICS_ALLOW (comma-separated CIDRs) other"
-        " client addresses get 403; with MODERATION_METRICS_TOKEN a request without"
-        " `Authorization: Bearer <token>` gets 401. When both are set, both are required."
+        "Closed by default: with neither setting below, only loopback clients (not relayed"
+        " by a proxy) may read it, others get 403. With MODERATION_METRICS_ALLOW"
+        " (comma-separated CIDRs) other client addresses get 403; with"
+        " MODERATION_METRICS_TOKEN a request without `Authorization: Bearer <token>` gets"
+        " 401. When both are set, both are required. The numbers are computed at most once"
+        " per MODERATION_METRICS_CACHE_SECONDS (15 s) for every process (with Redis)."
     ),
     tag="ops",
     auth=METRICS,
@@ -50,5 +54,6 @@ def get_stats() -> Response:
     responses={200: {"type": "string"}, 401: None, 403: None},
 )
 def metrics() -> Response:
-    """The numbers of /v1/stats, read from the database (right with any number of processes)."""
-    return Response(prometheus(stats(db.session)), mimetype="text/plain; version=0.0.4")
+    """The numbers of /v1/stats, at most ``METRICS_CACHE_SECONDS`` old."""
+    text = metrics_cache().get(lambda: prometheus(stats(db.session)))
+    return Response(text, mimetype="text/plain; version=0.0.4")

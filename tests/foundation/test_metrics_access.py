@@ -1,4 +1,4 @@
-"""``/metrics`` restricted by a bearer token and/or client networks, open by default (15.9)."""
+"""``/metrics`` restricted by a bearer token and/or client networks, loopback only by default."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from moderation.config import Config
 TOKEN = "scrape-me"
 
 
-def get(app, *, addr="127.0.0.1", token=None):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+def get(app, *, addr="127.0.0.1", token=None, headers=None):
+    headers = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
     return app.test_client().get("/metrics", headers=headers, environ_base={"REMOTE_ADDR": addr})
 
 
@@ -20,9 +20,25 @@ def networks(*cidrs):
     return tuple(ipaddress.ip_network(c) for c in cidrs)
 
 
-def test_open_by_default(app):
+def test_closed_by_default(app):
     assert Config().METRICS_TOKEN == "" and Config().METRICS_ALLOW == ()
-    assert get(app, addr="203.0.113.9").status_code == 200
+    for addr in ("203.0.113.9", "10.0.0.1", "2001:db8::1", "not-an-ip"):
+        refused = get(app, addr=addr)
+        assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden", addr
+    for addr in ("127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"):
+        assert get(app, addr=addr).status_code == 200, addr
+
+
+def test_a_proxy_on_the_same_host_is_not_local(app):
+    for header in ("X-Forwarded-For", "Forwarded"):
+        relayed = get(app, headers={header: "203.0.113.9"})
+        assert relayed.status_code == 403, header
+
+
+def test_the_token_alone_opens_it_to_any_address(app):
+    app.config["METRICS_TOKEN"] = TOKEN
+    assert get(app, addr="203.0.113.9", token=TOKEN).status_code == 200
+    assert get(app, addr="203.0.113.9").status_code == 401
 
 
 def test_the_token_is_required_when_set(app):
@@ -68,4 +84,5 @@ def test_the_openapi_contract_documents_it(app):
     assert op["security"] == [{"metricsToken": []}, {}]
     assert "MODERATION_METRICS_TOKEN" in op["description"]
     assert "MODERATION_METRICS_ALLOW" in op["description"]
+    assert "loopback" in op["description"]
     assert doc["components"]["securitySchemes"]["metricsToken"]["scheme"] == "bearer"

@@ -56,3 +56,25 @@ def test_backpressure_reads_the_broker_queue(pg_app, stack_env, tmp_path):
         db.engine.dispose()
     broker.delete("moderation")
     assert response.status_code == 503 and response.json["error"]["code"] == "overloaded"
+
+
+def test_processes_share_one_metrics_computation(pg_app, stack_env, tmp_path, monkeypatch):
+    from moderation.stats import views
+
+    calls = []
+    real = views.stats
+    monkeypatch.setattr(views, "stats", lambda *a, **k: calls.append(1) or real(*a, **k))
+    redis.Redis.from_url(stack_env["REDIS_URL"]).delete(*_metrics_keys(stack_env))
+    texts = []
+    for _ in range(3):
+        for web in (_app(stack_env, tmp_path), _app(stack_env, tmp_path)):  # as many processes
+            with web.app_context():
+                texts.append(web.test_client().get("/metrics").text)
+                db.remove()
+                db.engine.dispose()
+    assert len(calls) == 1 and len(set(texts)) == 1
+    assert "moderation_queue_depth" in texts[0]
+
+
+def _metrics_keys(stack_env):
+    return redis.Redis.from_url(stack_env["REDIS_URL"]).keys("moderation:metrics:*") or ["-"]
