@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import database
-from harness.procs import ROOT, Proc, wait_until
+from harness.procfile import command, entries
+from harness.procs import ROOT, Proc, free_port, wait_until
 from harness.receiver import Receiver
 from harness.services import LOOPBACK, private_postgres, private_redis
-from harness.stack import running, start_web, start_worker
+from harness.stack import await_start, running, start_web, start_worker, web_up
 
 DEVNULL = Path(os.devnull)
 BENCH = Path(__file__).resolve().parent
@@ -64,9 +65,26 @@ def flush_redis(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int = 2, chdir: Path = ROOT) -> Iterator[str]:
-    """Serve ``app`` with gunicorn on loopback; yield its base URL."""
-    proc, base = start_web(env, DEVNULL, app=app, workers=workers, cwd=chdir)
+def gunicorn(
+    app: str,
+    env: dict[str, str],
+    workers: int = 2,
+    chdir: Path = ROOT,
+    extra: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Serve ``app`` with gunicorn on loopback (``extra``: more options); yield its base URL."""
+    proc, base = start_web(env, DEVNULL, app=app, workers=workers, cwd=chdir, extra=extra)
+    with running(proc):
+        yield base
+
+
+@contextmanager
+def procfile_web(env: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """The Procfile's ``web`` line (gunicorn gthread) with ``workers`` processes; its base URL."""
+    port = free_port()
+    args = command(entries()["web"], {**env, "WEB_CONCURRENCY": str(workers), "PORT": str(port)})
+    base = f"http://127.0.0.1:{port}"
+    proc = await_start(Proc("gunicorn", args, env, DEVNULL), lambda: web_up(base), "gunicorn")
     with running(proc):
         yield base
 

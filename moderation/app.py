@@ -29,7 +29,9 @@ from moderation.review.author_views import bp as authors
 from moderation.review.views import bp as queue
 from moderation.rules.store import init_rules
 from moderation.rules.views import bp as rules
+from moderation.scoring.engines import warm_engines
 from moderation.stats.views import bp as stats
+from moderation.timings import init_timings
 
 #: Every HTTP area but the console; each view is a unit of work (the request owns the commit).
 BLUEPRINTS = (
@@ -78,6 +80,9 @@ def register_extensions(app: Flask) -> None:
     init_http(app)
     models = init_models(app)
     init_rules(app, thresholds_provider=models.named_thresholds)
+    init_timings(app)
+    if app.config["WARM_START"]:
+        warm_engines(app)  # before settle_heap: the loaded model and rules are frozen too
 
 
 def register_blueprints(app: Flask) -> None:

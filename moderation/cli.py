@@ -108,7 +108,8 @@ def _script_info() -> object:
 
     from moderation.app import create_app  # late: `--help` and `sign` build no app
 
-    return ScriptInfo(create_app=create_app, set_debug_flag=False)
+    # A command loads scoring when it scores: most never do (``db upgrade``, ``sites add``).
+    return ScriptInfo(create_app=lambda: create_app({"WARM_START": False}), set_debug_flag=False)
 
 
 def build_cli() -> click.Group:

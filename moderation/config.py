@@ -72,6 +72,9 @@ class Config:
         # A scoring task decides its revision and up to this many minus one other ready
         # ones in the same transaction: one commit for many decisions (1: one each).
         self.SCORING_BATCH = _int("MODERATION_SCORING_BATCH", 16)
+        # Load the ruleset, the model and language detection while the process starts,
+        # not in its first requests (seconds: past Coral's 200 ms phase timeout).
+        self.WARM_START = _bool("MODERATION_WARM_START", True)
         self.SWEEP_AFTER_SECONDS = _int("MODERATION_SWEEP_AFTER_SECONDS", 120)
         self.SWEEP_INTERVAL_SECONDS = _float("MODERATION_SWEEP_INTERVAL_SECONDS", 30.0)
         # Callbacks to the site.
@@ -125,6 +128,8 @@ class Config:
         self.STREAM_HEARTBEAT_SECONDS = _float("MODERATION_STREAM_HEARTBEAT_SECONDS", 15.0)
         self.LOG_LEVEL = _str("MODERATION_LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _str("MODERATION_LOG_FORMAT", "json")
+        # Each response's stages as a Server-Timing header (moderation/timings.py): benchmarks.
+        self.SERVER_TIMING = _bool("MODERATION_SERVER_TIMING", False)
 
     def as_dict(self) -> dict[str, object]:
         """Settings as a mapping for ``app.config.update``."""

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from moderation.timings import stage
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -195,7 +197,8 @@ def unit_of_work(database: Database, view: Callable[..., Any]) -> Callable[..., 
         for attempt in range(1, REPLAYS + 1):
             try:
                 response = view(*args, **kwargs)
-                database.commit()
+                with stage("commit"):
+                    database.commit()
                 return response
             except IntegrityError:
                 # A unique index lost a race with a concurrent request (the same new

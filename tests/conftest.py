@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,11 @@ from moderation.dbcli import upgrade
 from moderation.extensions import db
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, make_app
+
+# Apps built by tests load scoring when a test first scores, as they always did (a test
+# may write the rules after building its app); tests/foundation/test_warm_start.py turns
+# the warm start on. Processes the tests start inherit this.
+os.environ.setdefault("MODERATION_WARM_START", "0")
 
 # The tiny classifier (``corpus``, ``trained``, ``model``, ``models_dir``...) for every area.
 pytest_plugins = ["tests.tinymodel"]

@@ -23,6 +23,7 @@ from moderation.signing import SignatureError, verify_body
 from moderation.sites import secrets
 from moderation.sites.models import Site
 from moderation.sites.service import get_site
+from moderation.timings import stage
 
 #: Our reason codes as Coral's rejection codes (anything else: OTHER).
 REJECTION_CODES = {
@@ -83,7 +84,8 @@ def comment_payload(data: dict[str, Any], body: bytes) -> dict[str, Any]:
 
 def run_phase(session: Session, *, site: Site, payload: dict[str, Any]) -> dict[str, Any]:
     """Store and decide the comment (a replay: the stored decision); Coral's answer."""
-    comment, created = receive_comment(session, site=site, data=payload, enqueue=False)
+    with stage("store"):
+        comment, created = receive_comment(session, site=site, data=payload, enqueue=False)
     if created:  # the decision just written: not read back
         decision = decide_comment(session, comment_id=comment.id, revision=comment.revision)
     else:

@@ -15,6 +15,7 @@ from moderation.coral.schemas import phase_request_schema
 from moderation.extensions import db
 from moderation.limits import check_site_rate, exempt
 from moderation.signing import CORAL_HEADER
+from moderation.timings import stage
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,8 +36,10 @@ def _signed_by_coral(view: F) -> F:
     def wrapper(*args: Any, site: str, **kwargs: Any) -> Any:
         signature = request.headers.get(CORAL_HEADER)
         raw = request.get_data(cache=True)
-        g.site = service.signed_site(db.session, slug=site, signature=signature, body=raw)
-        check_site_rate(g.site.slug)
+        with stage("signature"):
+            g.site = service.signed_site(db.session, slug=site, signature=signature, body=raw)
+        with stage("limit"):
+            check_site_rate(g.site.slug)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -56,6 +59,8 @@ CORAL = Access("coral", _signed_by_coral)
 @exempt  # limited per site once signed, like the webhooks
 def phase() -> tuple[Response, int]:
     """Store, decide and answer (Coral's signature over the raw body verified first)."""
-    data = load(phase_request_schema, read_json(request))
-    payload = load(payload_schema, service.comment_payload(data, request.get_data(cache=True)))
+    with stage("parse"):
+        data = load(phase_request_schema, read_json(request))
+        raw = request.get_data(cache=True)
+        payload = load(payload_schema, service.comment_payload(data, raw))
     return jsonify(service.run_phase(db.session, site=g.site, payload=payload)), 200

@@ -21,6 +21,7 @@ from moderation.perspective.models import ApiKey, Feedback, ScoredText
 from moderation.perspective.spans import sentences, utf16_length
 from moderation.scoring.engines import current_scorer
 from moderation.text.language import detect_language
+from moderation.timings import stage
 
 MAX_TEXT_BYTES = 20 * 1024
 _LETTER = re.compile(r"[^\W\d_]")
@@ -177,10 +178,12 @@ def analyze(session: Session, *, key: ApiKey, data: dict[str, Any]) -> dict[str,
     wanted = requested_attributes(data)
     check_context(data)
     requested = list(data.get("languages") or [])
-    language, detected = languages(text, requested)
+    with stage("language"):
+        language, detected = languages(text, requested)
     wanted = served(wanted, requested, detected, bool(data.get("dropUnsupportedAttributes")))
-    model = scorer()
-    whole = _scores(model, [text], language)[0]
+    with stage("model"):
+        model = scorer()
+        whole = _scores(model, [text], language)[0]
     spans = _spans(model, text, language, whole, bool(data.get("spanAnnotations")))
     body: dict[str, Any] = {
         "attributeScores": render_scores(wanted, whole, spans),
@@ -190,7 +193,8 @@ def analyze(session: Session, *, key: ApiKey, data: dict[str, Any]) -> dict[str,
     if "clientToken" in data:
         body["clientToken"] = data["clientToken"]
     if not data.get("doNotStore"):
-        _keep(session, key, text, language, whole, model.version, data.get("clientToken"))
+        with stage("store"):
+            _keep(session, key, text, language, whole, model.version, data.get("clientToken"))
     return body
 
 

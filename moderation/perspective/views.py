@@ -19,6 +19,7 @@ from moderation.perspective import discovery, keys, service
 from moderation.perspective.models import ApiKey
 from moderation.perspective.openapi import ANALYZE_RESPONSE, ERRORS, SUGGEST_RESPONSE
 from moderation.perspective.schemas import analyze_schema, load, parse_body, suggest_schema
+from moderation.timings import stage
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,7 +56,8 @@ def _keyed(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.api_key = authorised()
+        with stage("key"):
+            g.api_key = authorised()
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

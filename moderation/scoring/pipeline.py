@@ -32,6 +32,7 @@ from moderation.scoring.ready import Ready, claim_ready
 from moderation.scoring.sanctions import enforce_sanctions
 from moderation.scoring.spot_checks import maybe_sample
 from moderation.text.language import detect_language
+from moderation.timings import stage
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +61,19 @@ def decide_ready(
     callbacks durable together. Each revision is still decided once: claimed under a
     row lock (PostgreSQL) and written through the compare-and-set.
     """
-    ruleset = _live_rules()
+    with stage("ruleset"):
+        ruleset = _live_rules()
     needs = ruleset.history_needs if ruleset is not None else frozenset()
-    claimed = claim_ready(
-        session, comment_id=comment_id, revision=revision, needs=needs, extra=extra
-    )
-    decisions = apply_decisions(session, [_verdict(ready, ruleset) for ready in claimed])
-    stored = {ready.comment.id: ready.stored for ready in claimed}
-    for decision in decisions:
-        maybe_sample(session, stored[decision.comment_id], decision)
+    with stage("claim"):
+        claimed = claim_ready(
+            session, comment_id=comment_id, revision=revision, needs=needs, extra=extra
+        )
+    verdicts = [_verdict(ready, ruleset) for ready in claimed]
+    with stage("apply"):
+        decisions = apply_decisions(session, verdicts)
+        stored = {ready.comment.id: ready.stored for ready in claimed}
+        for decision in decisions:
+            maybe_sample(session, stored[decision.comment_id], decision)
         log.info(
             "comment decided", extra={"comment": decision.comment_id, "action": decision.action}
         )
@@ -114,14 +119,17 @@ def evaluate(
 
     ``scorer`` gives the model (default: the promoted one); validation passes its own.
     """
-    language = detect_language(facts.body, language_hint)
+    with stage("language"):
+        language = detect_language(facts.body, language_hint)
     record: dict[str, Any] = {"decided_by": "auto", "language": language}
     try:
         if ruleset is None:
             raise RulesUnavailable("no live ruleset")
-        model_output, model_version, thresholds = _classify(facts.body, language, scorer)
+        with stage("model"):
+            model_output, model_version, thresholds = _classify(facts.body, language, scorer)
         record.update(model_version=model_version, ruleset_version=ruleset.version)
-        verdict = ruleset.evaluate(_with(facts, language, model_output, thresholds))
+        with stage("rules"):
+            verdict = ruleset.evaluate(_with(facts, language, model_output, thresholds))
     except INFRASTRUCTURE_ERRORS:
         raise  # never the engines' fault: the task retries
     except Exception as exc:  # the engines do no I/O: whatever else they raise is theirs
