@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "config",
             "logs",
             "heap",
+            "timings",
             "exceptions",
             "contracts",
             "tdb",

@@ -74,9 +74,10 @@ def decide_ready(
         stored = {ready.comment.id: ready.stored for ready in claimed}
         for decision in decisions:
             maybe_sample(session, stored[decision.comment_id], decision)
-        log.info(
-            "comment decided", extra={"comment": decision.comment_id, "action": decision.action}
-        )
+            log.info(
+                "comment decided",
+                extra={"comment": decision.comment_id, "action": decision.action},
+            )
     return decisions
 
 
