@@ -120,7 +120,9 @@ class Config:
         # X-Forwarded-Proto/-For from this many proxies (0: none, the header is ignored).
         self.COOKIE_SECURE = _str("MODERATION_COOKIE_SECURE", "auto")
         self.PROXIES = _int("MODERATION_PROXIES", 0)
+        # A console session ends this long after sign-in, or after this much inactivity.
         self.CONSOLE_SESSION_HOURS = _float("MODERATION_CONSOLE_SESSION_HOURS", 12.0)
+        self.SESSION_IDLE_MINUTES = _float("MODERATION_SESSION_IDLE_MINUTES", 60.0)
         self.LOGIN_RATE_LIMIT = _str("MODERATION_LOGIN_RATE_LIMIT", "10/minute")
         self.UNDO_SECONDS = _float("MODERATION_UNDO_SECONDS", 10.0)
         # Event streams end after this long (the browser reconnects); heartbeats keep them up.

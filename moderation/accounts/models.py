@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.db import Base, UTCDateTime, utcnow
@@ -25,3 +25,15 @@ class User(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # scrypt hash for the web console's sign-in; None: this user has no console password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+
+
+class ConsoleSession(Base):
+    """A signed-in console: the cookie carries its token, this row its hash and its times."""
+
+    __tablename__ = "console_sessions"
+
+    # SHA-256 of the token, as for bearer tokens: the table alone signs nobody in.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from moderation.accounts.models import ROLES, User
+from moderation.accounts.models import ROLES, ConsoleSession, User
 from moderation.db import utcnow
 from moderation.exceptions import Invalid
 
@@ -46,8 +46,14 @@ def revoke_user(session: Session, *, name: str) -> User:
     if user is None:
         raise AccountError(f"No user {name!r}.")
     user.revoked_at = utcnow()
+    end_user_sessions(session, user)
     session.flush()
     return user
+
+
+def end_user_sessions(session: Session, user: User) -> None:
+    """End every console session of ``user`` (new password, revocation), wherever it is."""
+    session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
 
 
 def authenticate(session: Session, token: str) -> User | None:
@@ -70,6 +76,7 @@ def set_password(session: Session, *, name: str, password: str) -> User:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"The password must be at least {MIN_PASSWORD} characters.")
     user.password_hash = generate_password_hash(password, method="scrypt")
+    end_user_sessions(session, user)
     session.flush()
     return user
 

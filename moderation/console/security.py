@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation.accounts.models import User
 from moderation.accounts.service import active_user
+from moderation.accounts.sessions import end_session, live_session, start_session
 from moderation.exceptions import Forbidden, RateLimited
 from moderation.extensions import db
 from moderation.sites.secrets import service_key
@@ -99,30 +100,39 @@ def password_mark(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
+def _idle() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
 def sign_in(user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token; nothing kept from before)."""
     lang = session.get("lang")
-    session.clear()
+    sign_out()
     session.permanent = True
-    session.update(uid=user.id, pw=password_mark(user), csrf=secrets.token_urlsafe(32))
+    sid = start_session(db.session, user, idle=_idle())
+    session.update(uid=user.id, sid=sid, pw=password_mark(user), csrf=secrets.token_urlsafe(32))
     if lang:
         session["lang"] = lang
 
 
 def sign_out() -> None:
-    """End the session, keeping only the language choice."""
-    lang = session.get("lang")
+    """End the session here and on the server (a copy of the cookie ends too); keep the language."""
+    sid, lang = session.get("sid"), session.get("lang")
+    if sid:
+        end_session(db.session, str(sid))
     session.clear()
     if lang:
         session["lang"] = lang
 
 
 def load_user() -> User | None:
-    """The signed-in, active user, checked on every request (revocation ends it at once)."""
-    uid = session.get("uid")
+    """The signed-in, active user, checked on every request against the server-side session."""
+    uid, sid = session.get("uid"), session.get("sid")
     if uid is None:
         return None
-    user = active_user(db.session, int(uid))
+    lifetime = current_app.permanent_session_lifetime
+    found = live_session(db.session, str(sid), idle=_idle(), lifetime=lifetime) if sid else None
+    user = active_user(db.session, int(uid)) if found and found.user_id == uid else None
     if user is None or session.get("pw") != password_mark(user):
         sign_out()
         return None
