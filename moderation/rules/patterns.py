@@ -19,7 +19,7 @@ from moderation.rules.conditions import TEXT, Condition, Context
 from moderation.rules.lists import ListDef
 from moderation.rules.matching import compile_regex, fold_term, regex_spans
 from moderation.rules.problems import Reporter, RuleError, join, key_line
-from moderation.text.normalize import fold_chars, squeeze
+from moderation.text.normalize import fold_chars
 
 _REF = re.compile(r"@(\w+)")
 _NAME = re.compile(r"\w+")
@@ -52,7 +52,7 @@ def fold_pattern(source: str) -> str:
 
 
 def typo_variants(key: str) -> set[str]:
-    """A folded term misspelt once: a letter dropped (words of 5+ letters), two neighbours
+    """A folded term misspelt once: a letter dropped (words of 6+ letters), two neighbours
     swapped (4+ letters), the first letter kept; or two of its words joined."""
     words = key.split(" ")
     out = {
@@ -68,7 +68,8 @@ def typo_variants(key: str) -> set[str]:
 
 def _misspellings(word: str) -> set[str]:
     # The first letter is kept: dropping it makes too many real words ("crever", "rever").
-    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word))} if len(word) >= 5 else set()
+    # Dropping a letter of a short word often makes another word ("drown", "down"): 6+ only.
+    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word))} if len(word) >= 6 else set()
     swapped = {
         word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         for i in range(1, len(word) - 1)
@@ -83,7 +84,9 @@ def list_alternation(terms: Iterable[str], typos: bool = False) -> str:
     for term in terms:
         key = fold_term(term)
         if key:
-            keys.update((key, squeeze(key)))
+            # No squeezed key ("shoot" -> "shot"): unlike ``words`` a pattern cannot check
+            # that the letters were emphasised; a list with typos reads "conard" anyway.
+            keys.add(key)
             keys.update(typo_variants(key) if typos else ())
     if not keys:
         return r"[^\s\S]"  # an empty list matches nothing

@@ -20,7 +20,7 @@ patterns:
     - "@group (sont|etaient) (des|de la|une) @vermin"
     - "@vermin (que|qu) sont @group"
 """
-VERMIN = "# animals\nvermine\ncafards\nsous-hommes\nrats\n"
+VERMIN = "# animals\nvermine\ncafards\nsous-hommes\nrats\npoux\n"
 
 
 def ruleset(rules: str, files: dict[str, str] | None = None) -> Ruleset:
@@ -245,6 +245,7 @@ TYPO_RULES = (
         ("ce sont des ermine", "approve"),  # the first letter is kept
         ("ce sont des rast", "reject"),  # 4 letters: swapped, never dropped
         ("ce sont des ras", "approve"),
+        ("ce sont des pou", "approve"),  # 5 letters or fewer: no letter dropped
         ("ce sont des vermines", "approve"),  # a letter added is not a typo
     ],
 )
