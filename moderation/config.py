@@ -89,6 +89,8 @@ class Config:
         self.RATE_LIMITS_ENABLED = _bool("MODERATION_RATE_LIMITS", True)
         self.RATE_LIMIT_SITE = _str("MODERATION_RATE_LIMIT_SITE", "200/second")
         self.RATE_LIMIT_CLIENT = _str("MODERATION_RATE_LIMIT_CLIENT", "50/second")
+        # Failed signatures (webhooks, Coral) and API keys (Perspective) per client address.
+        self.RATE_LIMIT_FAILED_AUTH = _str("MODERATION_RATE_LIMIT_FAILED_AUTH", "60/minute")
         self.MAX_BACKLOG = _int("MODERATION_MAX_BACKLOG", 10_000)
         # Review queue and reader reports.
         self.CLAIM_MINUTES = _float("MODERATION_CLAIM_MINUTES", 10.0)
@@ -123,7 +125,10 @@ class Config:
         # A console session ends this long after sign-in, or after this much inactivity.
         self.CONSOLE_SESSION_HOURS = _float("MODERATION_CONSOLE_SESSION_HOURS", 12.0)
         self.SESSION_IDLE_MINUTES = _float("MODERATION_SESSION_IDLE_MINUTES", 60.0)
-        self.LOGIN_RATE_LIMIT = _str("MODERATION_LOGIN_RATE_LIMIT", "10/minute")
+        # Console sign-ins: every attempt per client address; failures per (name, address),
+        # after which each attempt waits twice as long as the last (1 s… 15 min).
+        self.LOGIN_RATE_LIMIT = _str("MODERATION_LOGIN_RATE_LIMIT", "30/minute")
+        self.LOGIN_FREE_FAILURES = _int("MODERATION_LOGIN_FREE_FAILURES", 10)
         self.UNDO_SECONDS = _float("MODERATION_UNDO_SECONDS", 10.0)
         # Event streams end after this long (the browser reconnects); heartbeats keep them up.
         self.STREAM_SECONDS = _float("MODERATION_STREAM_SECONDS", 300.0)

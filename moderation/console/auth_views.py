@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, g, redirect, render_template, request, session, url_for
 
+from moderation import limits
 from moderation.accounts.service import check_password
 from moderation.console import security
 from moderation.console.i18n import LANGUAGES, translate
@@ -31,11 +32,13 @@ def login() -> Response | str | tuple[str, int]:
             return redirect(target)  # type: ignore[return-value]
         return render_template("console/login.html", next=target, error=None)
     name = request.form.get("name", "").strip()[:120]
-    security.check_login_rate(name)
+    limits.check_login(name)
     user = check_password(db.session, name=name, password=request.form.get("password", ""))
     if user is None:
+        limits.login_failed(name)
         page = render_template("console/login.html", next=target, error=translate("bad_login"))
         return page, 401
+    limits.login_succeeded(name)
     security.sign_in(user)
     return redirect(target)  # type: ignore[return-value]
 

@@ -6,18 +6,16 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from typing import Any
 
 from flask import Flask, Response, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
-from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation.accounts.models import User
 from moderation.accounts.service import active_user
 from moderation.accounts.sessions import end_session, live_session, start_session
-from moderation.exceptions import Forbidden, RateLimited
+from moderation.exceptions import Forbidden
 from moderation.extensions import db
 from moderation.sites.secrets import service_key
 
@@ -180,17 +178,6 @@ def require_admin() -> None:
     """Admin pages: a moderator gets 403."""
     if g.user is None or g.user.role != "admin":
         raise Forbidden("This needs the admin role.")
-
-
-def check_login_rate(name: str) -> None:
-    """429 after too many sign-in attempts from one address or for one name."""
-    limiter: Any = current_app.extensions["rate_limiter"]
-    if not limiter.enabled:
-        return
-    for item in parse_many(current_app.config["LOGIN_RATE_LIMIT"]):
-        for key in (f"addr:{request.remote_addr}", f"name:{name.casefold()}"):
-            if not limiter.limiter.hit(item, "console-login", key):
-                raise RateLimited("Too many sign-in attempts; wait a minute.", retry_after=60)
 
 
 def secure_headers(response: Response) -> Response:

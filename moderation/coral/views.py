@@ -12,8 +12,9 @@ from moderation.api import Access, endpoint, load, read_json, refuse_nul
 from moderation.comments.schemas import payload_schema
 from moderation.coral import service
 from moderation.coral.schemas import phase_request_schema
+from moderation.exceptions import Unauthenticated
 from moderation.extensions import db
-from moderation.limits import check_site_rate, exempt
+from moderation.limits import check_failed_auth, check_site_rate, count_failed_auth, exempt
 from moderation.signing import CORAL_HEADER
 from moderation.timings import stage
 
@@ -37,7 +38,12 @@ def _signed_by_coral(view: F) -> F:
         signature = request.headers.get(CORAL_HEADER)
         raw = request.get_data(cache=True)
         with stage("signature"):
-            g.site = service.signed_site(db.session, slug=site, signature=signature, body=raw)
+            check_failed_auth()
+            try:
+                g.site = service.signed_site(db.session, slug=site, signature=signature, body=raw)
+            except Unauthenticated:
+                count_failed_auth()
+                raise
         with stage("limit"):
             check_site_rate(g.site.slug)
         return view(*args, **kwargs)

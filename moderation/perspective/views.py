@@ -14,7 +14,7 @@ from limits import parse_many
 from moderation.api import Access, endpoint
 from moderation.errors import GoogleError, register_google_errors
 from moderation.extensions import db
-from moderation.limits import exempt
+from moderation.limits import check_failed_auth, count_failed_auth, exempt
 from moderation.perspective import discovery, keys, service
 from moderation.perspective.models import ApiKey
 from moderation.perspective.openapi import ANALYZE_RESPONSE, ERRORS, SUGGEST_RESPONSE
@@ -43,9 +43,14 @@ def _larger_bodies() -> None:
 
 
 def authorised() -> ApiKey:
-    """The live key named by ``?key=``, counted against its rate limit; else 400 or 429."""
+    """The live key named by ``?key=``, counted against its rate limit; else 400 or 429.
+
+    Bad keys count against the client address (429 RESOURCE_EXHAUSTED past the limit).
+    """
+    check_failed_auth()
     found = keys.find_key(db.session, request.args.get("key"))
     if found is None:
+        count_failed_auth()
         raise GoogleError(400, _BAD_KEY, details=[_KEY_INFO])
     check_key_rate(found[0].id)
     return found[0]

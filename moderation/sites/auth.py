@@ -11,7 +11,7 @@ from flask import current_app, g, request
 from moderation.api import Access
 from moderation.exceptions import Unauthenticated
 from moderation.extensions import db
-from moderation.limits import check_site_rate
+from moderation.limits import check_failed_auth, check_site_rate, count_failed_auth
 from moderation.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -19,7 +19,6 @@ from moderation.signing import (
     mismatch,
     verify,
 )
-from moderation.sites.secrets import NOBODYS_SECRET
 from moderation.sites.service import get_site, valid_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,12 +29,14 @@ def signed_by_site(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, site: str, **kwargs: Any) -> Any:
+        check_failed_auth()
         found = get_site(db.session, site)
         try:
-            _verify_request(valid_secrets(found) if found else [NOBODYS_SECRET])
+            _verify_request(valid_secrets(found))
             if found is None:  # unreachable: nobody holds that secret
                 raise mismatch()
         except SignatureError as exc:
+            count_failed_auth()
             raise Unauthenticated(exc.message, code=exc.code) from exc
         check_site_rate(found.slug)
         g.site = found

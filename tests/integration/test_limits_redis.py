@@ -78,3 +78,24 @@ def test_processes_share_one_metrics_computation(pg_app, stack_env, tmp_path, mo
 
 def _metrics_keys(stack_env):
     return redis.Redis.from_url(stack_env["REDIS_URL"]).keys("moderation:metrics:*") or ["-"]
+
+
+def test_processes_share_the_sign_in_backoff(pg_app, stack_env, tmp_path):
+    from tests.console.conftest import csrf_of, make_moderator
+
+    make_moderator("alice")
+    limits = {"RATE_LIMITS_ENABLED": True, "LOGIN_FREE_FAILURES": 4}
+    webs = [_app(stack_env, tmp_path, **limits), _app(stack_env, tmp_path, **limits)]
+    codes = []
+    for i in range(6):
+        web = webs[i % 2]  # alternate, as a load balancer would
+        with web.app_context():
+            client = web.test_client()
+            token = csrf_of(client.get("/console/login").get_data(as_text=True))
+            form = {"name": "alice", "password": "wrong", "csrf_token": token}
+            codes.append(client.post("/console/login", data=form).status_code)
+            db.remove()
+    assert codes == [401] * 4 + [429] * 2
+    for web in webs:
+        with web.app_context():
+            db.engine.dispose()
