@@ -20,7 +20,7 @@ from moderation.perspective import attributes as attrs
 from moderation.perspective.models import ApiKey, Feedback, ScoredText
 from moderation.perspective.spans import sentences, utf16_length
 from moderation.scoring.engines import current_scorer
-from moderation.text.language import detect_language
+from moderation.text.language import detect_language, other_language
 from moderation.timings import stage
 
 MAX_TEXT_BYTES = 20 * 1024
@@ -84,12 +84,17 @@ def requested_attributes(data: dict[str, Any]) -> list[Requested]:
 
 
 def languages(text: str, requested: list[str]) -> tuple[str, list[str]]:
-    """The language to score in and the detected languages (``model score``'s choice)."""
+    """The language to score in and the detected languages (``model score``'s choice).
+
+    Without a supported requested language, a text plainly in another language is detected
+    as that language (and refused by ``served``); an unsure one is scored as before.
+    """
+    supported = [code for code in requested if attrs.primary(code) in attrs.LANGUAGES]
     detected = detect_language(text)
-    found = [detected] if detected != "und" else []
+    other = None if supported else other_language(text)
+    found = [other] if other else ([detected] if detected != "und" else [])
     if not requested and not found and not _LETTER.search(text):
         raise Invalid("Unable to detect language", code="LANGUAGE_DETECTION_FAILED")
-    supported = [code for code in requested if attrs.primary(code) in attrs.LANGUAGES]
     # As `moderation model score` does with a site's hint: it only breaks ties.
     return (detect_language(text, supported[0]) if supported else detected), found
 
@@ -98,7 +103,8 @@ def served(
     wanted: list[Requested], requested: list[str], detected: list[str], drop: bool
 ) -> list[Requested]:
     """The attributes we can answer; the rest are dropped or refused, as Perspective did."""
-    language_ok = not requested or any(attrs.primary(c) in attrs.LANGUAGES for c in requested)
+    spoken = requested or detected
+    language_ok = not spoken or any(attrs.primary(c) in attrs.LANGUAGES for c in spoken)
     kept = [item for item in wanted if item.label is not None and language_ok]
     if drop or len(kept) == len(wanted):
         return kept

@@ -9,7 +9,7 @@ from flask import Flask
 from moderation.classifier.service import model_store
 from moderation.contracts import RulesEngine, Scorer
 from moderation.rules.store import rules_store
-from moderation.text.language import detect_language
+from moderation.text.language import detect_language, other_language
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ def warm_engines(app: Flask) -> None:
             current_rules()
             scorer = current_scorer()
             language = detect_language(_SAMPLE)
+            other_language(_SAMPLE)
             if scorer is not None:
                 scorer.score(_SAMPLE, language)
         except Exception:  # the stores log their own refusals; a request reports the rest
