@@ -27,7 +27,10 @@ def webhook(secret: str, cid: str, i: int) -> tuple[bytes, dict[str, str]]:
         "language": "fr",
     }
     raw = json.dumps(body).encode()
-    return raw, {"Content-Type": "application/json", **signature_headers(secret, raw)}
+    return raw, {
+        "Content-Type": "application/json",
+        **signature_headers(secret, "POST", "/v1/sites/bench/comments", raw),
+    }
 
 
 def post(base: str, raw: bytes, headers: dict[str, str]) -> int:

@@ -57,7 +57,7 @@ COMMANDS = {
     "sign": Entry(
         "moderation.signcli",
         "sign_command",
-        "Print curl -H options that sign BODY_FILE (or an empty body with --path).",
+        "Print curl -H options that sign a request: --method, --target and BODY_FILE (v2=).",
         app=False,
     ),
     "sites": Entry(

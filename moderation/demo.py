@@ -16,7 +16,7 @@ from moderation.accounts.models import User
 from moderation.accounts.service import add_user, set_password
 from moderation.demo_receiver import Receiver
 from moderation.extensions import db
-from moderation.signing import signature_headers
+from moderation.signing import url_headers
 from moderation.sites import service
 
 SAMPLE = {
@@ -57,8 +57,9 @@ def _post_held(url: str, secret: str) -> None:
         payload = {**SAMPLE, "id": "demo-held-0" if n == 0 else f"demo-held-{stamp}-{n}"}
         payload.update(body=body, **extra)
         raw = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", **signature_headers(secret, raw)}
-        requests.post(f"{url}/v1/sites/demo/comments", data=raw, headers=headers, timeout=10)
+        target = f"{url}/v1/sites/demo/comments"
+        headers = {"Content-Type": "application/json", **url_headers(secret, "POST", target, raw)}
+        requests.post(target, data=raw, headers=headers, timeout=10)
 
 
 def _console_user() -> str:
@@ -86,19 +87,18 @@ def demo_command(url: str, body: str, port: int) -> None:
     db.commit()  # the command is the unit of work
     payload = {**SAMPLE, "id": f"demo-{int(time.time() * 1000)}", "body": body}
     raw = json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json", **signature_headers(secret, raw)}
+    target = f"{url}/v1/sites/demo/comments"
+    headers = {"Content-Type": "application/json", **url_headers(secret, "POST", target, raw)}
     with Receiver([secret], port=port) as receiver:
-        posted = requests.post(
-            f"{url}/v1/sites/demo/comments", data=raw, headers=headers, timeout=10
-        )
+        posted = requests.post(target, data=raw, headers=headers, timeout=10)
         click.echo(f"POST -> {posted.status_code} {posted.text}")
         received = receiver.wait_for(1, timeout=30)
     if not received:
         raise click.ClickException("No callback within 30 s: is the worker running?")
     callback = {k: v for k, v in received[0].items() if k not in ("headers", "raw")}
     click.echo(f"callback (signature verified) -> {json.dumps(callback, ensure_ascii=False)}")
-    path = f"/v1/sites/demo/comments/{payload['id']}"
-    got = requests.get(url + path, headers=signature_headers(secret, b"", path), timeout=10)
+    record = f"{url}/v1/sites/demo/comments/{payload['id']}"
+    got = requests.get(record, headers=url_headers(secret, "GET", record), timeout=10)
     click.echo(f"GET -> {got.status_code} {json.dumps(got.json(), ensure_ascii=False, indent=2)}")
     _post_held(url, secret)
     click.echo(

@@ -76,8 +76,9 @@ class Receiver:
                 self.secrets,
                 timestamp=headers.get(TIMESTAMP_HEADER),
                 signature=headers.get(SIGNATURE_HEADER),
+                method="POST",
+                target=path,  # the request line's target, as the service signed it
                 body=body,
-                path=path,
             )
         parsed = json.loads(body)
         if not isinstance(parsed, dict):

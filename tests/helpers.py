@@ -122,19 +122,20 @@ class SiteClient:
     ) -> Any:
         """POST a comment (``raw`` bytes are sent as they are)."""
         body = raw if raw is not None else json.dumps(data).encode()
-        hdrs = {"Content-Type": content_type, **sign_headers(self.secret, body)}
+        path = f"/v1/sites/{self.slug}/comments"
+        hdrs = {"Content-Type": content_type, **sign_headers(self.secret, "POST", path, body)}
         hdrs.update(headers or {})
-        return self.client.post(f"/v1/sites/{self.slug}/comments", data=body, headers=hdrs)
+        return self.client.post(path, data=body, headers=hdrs)
 
     def get(self, cid: str) -> Any:
         """GET a comment record."""
         path = f"/v1/sites/{self.slug}/comments/{cid}"
-        return self.client.get(path, headers=sign_headers(self.secret, b"", path))
+        return self.client.get(path, headers=sign_headers(self.secret, "GET", path))
 
     def delete(self, cid: str) -> Any:
         """DELETE a comment."""
         path = f"/v1/sites/{self.slug}/comments/{cid}"
-        return self.client.delete(path, headers=sign_headers(self.secret, b"", path))
+        return self.client.delete(path, headers=sign_headers(self.secret, "DELETE", path))
 
 
 class HttpSite(SiteClient):

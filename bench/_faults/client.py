@@ -14,7 +14,7 @@ from typing import Any
 import requests
 
 from bench._faults.options import SENTENCES, SLUG, Options
-from moderation.signing import signature_headers
+from moderation.signing import url_headers
 
 
 class Client:
@@ -74,7 +74,7 @@ class Client:
                 wait = delay
                 headers = {
                     "Content-Type": "application/json",
-                    **signature_headers(self.secret, raw),
+                    **url_headers(self.secret, "POST", self.url, raw),
                 }
                 try:
                     response = requests.post(self.url, data=raw, headers=headers, timeout=30)

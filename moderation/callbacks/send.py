@@ -28,7 +28,13 @@ import moderation.jobs as jobs
 from moderation.callbacks.http import site_session
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.db import utcnow
-from moderation.signing import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from moderation.signing import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    sign,
+    sign_legacy,
+)
 from moderation.sites.models import Site
 from moderation.sites.service import valid_secrets
 from moderation.sites.urls import CallbackUrlError, check_callback_url
@@ -161,13 +167,10 @@ def _post(site: Site, delivery: Delivery, secrets: list[str], refused: Attempt |
         },
         separators=(",", ":"),
     ).encode()
-    timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json",
         DELIVERY_HEADER: delivery.id,
-        TIMESTAMP_HEADER: timestamp,
-        # During a secret rotation the site may know either secret.
-        SIGNATURE_HEADER: ",".join(sign(s, timestamp, body) for s in secrets),
+        **callback_signature(site, secrets, body),
     }
     started = time.perf_counter()
     try:
@@ -182,6 +185,23 @@ def _post(site: Site, delivery: Delivery, secrets: list[str], refused: Attempt |
         return Attempt(None, f"{type(exc).__name__}: {exc}"[:500], _ms(started))
     error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return Attempt(response.status_code, error, _ms(started))
+
+
+def callback_signature(site: Site, secrets: list[str], body: bytes) -> dict[str, str]:
+    """The timestamp and signature headers of a callback: ``POST`` to the URL's path and query.
+
+    One ``v2=`` value per valid secret (the site may know either during a rotation); a site
+    that still accepts ``sha256=`` also gets those values, so a receiver not yet updated
+    keeps working until the site turns legacy signatures off.
+    """
+    timestamp = str(int(time.time()))
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(site.callback_url, None)  # the target exactly as requests sends it
+    target = prepared.path_url
+    values = [sign(s, timestamp, "POST", target, body) for s in secrets]
+    if site.legacy_signatures:
+        values += [sign_legacy(s, timestamp, body) for s in secrets]
+    return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: ",".join(values)}
 
 
 def _ms(started: float) -> float:

@@ -52,3 +52,21 @@ def rotate(slug: str) -> None:
     click.echo(
         json.dumps({"site": site.slug, "secret": secret, "previous_valid_until": until.isoformat()})
     )
+
+
+@sites_cli.command("legacy-signatures")
+@click.argument("slug")
+@click.option("--off", is_flag=True, help="Refuse sha256= signatures from now on (for good).")
+@with_appcontext
+def legacy(slug: str, off: bool) -> None:
+    """Show whether SLUG still accepts deprecated sha256= signatures; --off ends it (logged).
+
+    Only sites created before v2 signatures accept them, and only on requests with a body
+    (sha256= binds neither the method nor the query). Turn it off once the site signs v2=.
+    """
+    try:
+        site = service.legacy_signatures(db.session, slug=slug, off=off)
+    except service.SiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()
+    click.echo(json.dumps({"site": site.slug, "legacy_signatures": site.legacy_signatures}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
+from sqlalchemy import Boolean, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.db import Base, UTCDateTime, utcnow
@@ -23,4 +23,7 @@ class Site(Base):
     previous_secret_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: The secret Coral generated for our external moderation phase (``empsec_...``).
     coral_secret_enc: Mapped[str | None] = mapped_column(Text)
+    #: Still accepts the deprecated ``sha256=`` signature on requests with a body: sites
+    #: created before ``v2=`` (migration 0011), until they turn it off.
+    legacy_signatures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -79,6 +79,19 @@ def rotate_secret(session: Session, *, slug: str) -> tuple[Site, str, dt.datetim
     return site, secret, site.previous_secret_expires_at
 
 
+def legacy_signatures(session: Session, *, slug: str, off: bool) -> Site:
+    """The site, after turning its deprecated ``sha256=`` signatures off if ``off`` (for good)."""
+    site = get_site(session, slug)
+    if site is None:
+        raise SiteError(f"No site {slug!r}.")
+    if off and site.legacy_signatures:
+        site.legacy_signatures = False
+        session.flush()
+        # The trail of a security setting, in the service's log.
+        log.warning("legacy sha256= signatures turned off", extra={"site": slug, "actor": "cli"})
+    return site
+
+
 def valid_secrets(site: Site | None) -> list[str]:
     """The secrets that sign requests right now (the previous one during its grace).
 

@@ -60,7 +60,7 @@ def root(house) -> Moderator:
 def signed(site: SiteClient, method: str, path: str, body: Any = None) -> Any:
     """A signed site request to any path (JSON body or none)."""
     raw = json.dumps(body).encode() if body is not None else b""
-    headers = signature_headers(site.secret, raw, path)
+    headers = signature_headers(site.secret, method, path, raw)
     if body is not None:
         headers["Content-Type"] = "application/json"
     return site.client.open(path, method=method, data=raw or None, headers=headers)

@@ -83,7 +83,14 @@ def test_during_rotation_callbacks_carry_both_signatures(site, receiver):
     values = got["headers"]["X-Moderation-Signature"].split(",")
     assert len(values) == 2
     for secret, value in zip((new_secret, site.secret), values, strict=True):
-        verify([secret], timestamp=timestamp, signature=value, body=got["raw"], path="/callback")
+        verify(
+            [secret],
+            timestamp=timestamp,
+            signature=value,
+            method="POST",
+            target="/callback",
+            body=got["raw"],
+        )
 
 
 def test_private_callback_urls_are_refused_unless_allowed(app, site, receiver):

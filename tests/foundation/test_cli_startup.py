@@ -9,6 +9,7 @@ import click
 import pytest
 
 from moderation.cli import COMMANDS, build_cli
+from moderation.signing import sign
 
 MAIN = "from moderation.cli import main; main()"
 # Flask alone is most of a plain call's time (about 0.2 s), so it is on the list too.
@@ -30,7 +31,12 @@ def run_cli(tmp_path, *args: str) -> tuple[str, set[str]]:
 
 
 @pytest.mark.parametrize(
-    "args", [("--help",), ("sign", "--secret", "s", "--path", "/v1/x"), ("sign", "--help")]
+    "args",
+    [
+        ("--help",),
+        ("sign", "--secret", "s", "--method", "GET", "--target", "/v1/x"),
+        ("sign", "--help"),
+    ],
 )
 def test_plain_commands_import_nothing_heavy(tmp_path, args):
     out, imported = run_cli(tmp_path, *args)
@@ -42,8 +48,10 @@ def test_plain_commands_import_nothing_heavy(tmp_path, args):
 
 
 def test_sign_prints_curl_headers(tmp_path):
-    out, _ = run_cli(tmp_path, "sign", "--secret", "s", "--path", "/v1/x")
-    assert out.startswith("-H X-Moderation-Timestamp:") and "sha256=" in out
+    out, _ = run_cli(tmp_path, "sign", "--secret", "s", "--method", "GET", "--target", "/v1/x")
+    assert out.startswith("-H X-Moderation-Timestamp:") and "X-Moderation-Signature:v2=" in out
+    timestamp = out.split()[1].split(":")[1]
+    assert out.split()[3] == "X-Moderation-Signature:" + sign("s", timestamp, "GET", "/v1/x")
 
 
 def test_help_lists_only_this_services_commands(tmp_path):

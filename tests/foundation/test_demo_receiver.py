@@ -11,7 +11,7 @@ from moderation.signing import signature_headers
 
 
 def _post(receiver: Receiver, secret: str, body: bytes) -> int:
-    headers = signature_headers(secret, body, "/callback")
+    headers = signature_headers(secret, "POST", "/callback", body)
     return requests.post(receiver.url, data=body, headers=headers, timeout=5).status_code
 
 

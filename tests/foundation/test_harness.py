@@ -23,7 +23,10 @@ def test_kill_takes_the_whole_process_group(tmp_path: Path) -> None:
 
 def _post(receiver: Receiver, secret: str, delivery: str, body: dict[str, object]) -> int:
     raw = json.dumps(body).encode()
-    headers = {"X-Moderation-Delivery": delivery, **signature_headers(secret, raw, "/callback")}
+    headers = {
+        "X-Moderation-Delivery": delivery,
+        **signature_headers(secret, "POST", "/callback", raw),
+    }
     return requests.post(receiver.url, data=raw, headers=headers, timeout=5).status_code
 
 

@@ -13,11 +13,13 @@ from moderation.sites.service import rotate_secret
 from tests.helpers import SiteClient, payload
 
 BODY = b'{"x": 1}'
+PATH = "/v1/sites/demo/comments"
 
 
 def test_verify_accepts_a_valid_signature():
     ts = str(int(time.time()))
-    verify(["s3cret"], timestamp=ts, signature=sign("s3cret", ts, BODY), body=BODY, path="/p")
+    good = sign("s3cret", ts, "POST", "/p", BODY)
+    verify(["s3cret"], timestamp=ts, signature=good, method="POST", target="/p", body=BODY)
 
 
 @pytest.mark.parametrize(
@@ -34,14 +36,21 @@ def test_verify_accepts_a_valid_signature():
 def test_verify_refuses(offset, signature, code):
     timestamp = str(int(time.time()) + offset) if isinstance(offset, int) else offset
     with pytest.raises(SignatureError) as caught:
-        verify(["s3cret"], timestamp=timestamp, signature=signature, body=BODY, path="/p")
+        verify(
+            ["s3cret"],
+            timestamp=timestamp,
+            signature=signature,
+            method="POST",
+            target="/p",
+            body=BODY,
+        )
     assert caught.value.code == code
 
 
 def test_one_valid_value_among_several_suffices():
     ts = str(int(time.time()))
-    header = "sha256=" + "1" * 64 + ", " + sign("s3cret", ts, BODY)
-    verify(["s3cret"], timestamp=ts, signature=header, body=BODY, path="/p")
+    header = "v2=" + "1" * 64 + ", " + sign("s3cret", ts, "POST", "/p", BODY)
+    verify(["s3cret"], timestamp=ts, signature=header, method="POST", target="/p", body=BODY)
 
 
 def test_signature_covers_the_body():
@@ -50,18 +59,33 @@ def test_signature_covers_the_body():
         verify(
             ["s3cret"],
             timestamp=ts,
-            signature=sign("s3cret", ts, BODY),
+            signature=sign("s3cret", ts, "POST", "/p", BODY),
+            method="POST",
+            target="/p",
             body=b'{"x": 2}',
-            path="/p",
         )
 
 
 def test_bodyless_requests_sign_the_path():
     ts = str(int(time.time()))
-    good = sign("s3cret", ts, b"", "/v1/sites/demo/comments/a")
-    verify(["s3cret"], timestamp=ts, signature=good, body=b"", path="/v1/sites/demo/comments/a")
+    good = sign("s3cret", ts, "GET", "/v1/sites/demo/comments/a")
+    verify(
+        ["s3cret"],
+        timestamp=ts,
+        signature=good,
+        method="GET",
+        target="/v1/sites/demo/comments/a",
+        body=b"",
+    )
     with pytest.raises(SignatureError):
-        verify(["s3cret"], timestamp=ts, signature=good, body=b"", path="/v1/sites/demo/comments/b")
+        verify(
+            ["s3cret"],
+            timestamp=ts,
+            signature=good,
+            method="GET",
+            target="/v1/sites/demo/comments/b",
+            body=b"",
+        )
 
 
 @pytest.mark.parametrize("case", ["no_headers", "wrong_secret", "stale", "tampered"])
@@ -70,17 +94,20 @@ def test_unsigned_webhooks_change_nothing(app, site, case):
     headers = {"Content-Type": "application/json"}
     ts = str(int(time.time()))
     if case == "wrong_secret":
-        headers |= {"X-Moderation-Timestamp": ts, "X-Moderation-Signature": sign("nope", ts, raw)}
+        headers |= {
+            "X-Moderation-Timestamp": ts,
+            "X-Moderation-Signature": sign("nope", ts, "POST", PATH, raw),
+        }
     elif case == "stale":
         old = str(int(time.time()) - 600)
         headers |= {
             "X-Moderation-Timestamp": old,
-            "X-Moderation-Signature": sign(site.secret, old, raw),
+            "X-Moderation-Signature": sign(site.secret, old, "POST", PATH, raw),
         }
     elif case == "tampered":
         headers |= {
             "X-Moderation-Timestamp": ts,
-            "X-Moderation-Signature": sign(site.secret, ts, raw),
+            "X-Moderation-Signature": sign(site.secret, ts, "POST", PATH, raw),
         }
         raw = raw.replace(b"Merci", b"Mercy")
     response = site.client.post("/v1/sites/demo/comments", data=raw, headers=headers)
@@ -118,13 +145,16 @@ def test_unknown_site_answers_exactly_like_a_bad_signature(app, site):
         )
 
 
-@pytest.mark.parametrize("value", ["deadbeef" * 8, "sha1=" + "0" * 40, "sha256=xyz", "sha256="])
-def test_a_signature_without_sha256_says_the_expected_format(app, site, value):
+@pytest.mark.parametrize(
+    "value",
+    ["deadbeef" * 8, "sha1=" + "0" * 40, "sha256=xyz", "sha256=", "v2=xyz", "v3=" + "0" * 64],
+)
+def test_a_malformed_signature_says_the_expected_format(app, site, value):
     ts = str(int(time.time()))
     with pytest.raises(SignatureError) as caught:
-        verify(["s3cret"], timestamp=ts, signature=value, body=BODY, path="/p")
+        verify(["s3cret"], timestamp=ts, signature=value, method="GET", target="/p", body=BODY)
     assert caught.value.code == "malformed_signature"
-    assert 'sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">' in caught.value.message
+    assert 'v2=<hex HMAC-SHA256 of "{timestamp}.{METHOD}.{target}.{body}">' in caught.value.message
     for slug in ("demo", "nope"):  # the same answer whether the site exists or not
         headers = {"X-Moderation-Timestamp": ts, "X-Moderation-Signature": value}
         response = site.client.get(f"/v1/sites/{slug}/comments/c-1", headers=headers)

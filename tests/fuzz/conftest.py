@@ -17,7 +17,7 @@ from harness.receiver import Receiver
 from moderation.accounts.service import add_user
 from moderation.extensions import db
 from moderation.perspective.keys import add_key
-from moderation.signing import signature_headers
+from moderation.signing import request_target, signature_headers
 from moderation.sites.service import add_site
 from tests.helpers import SiteClient, make_app, payload
 
@@ -41,7 +41,9 @@ class SigningMiddleware:
         body = request.get_data()
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        for name, value in signature_headers(self.secret, body, request.path).items():
+        for name, value in signature_headers(
+            self.secret, request.method, request_target(environ), body
+        ).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
         environ["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
         if ":" in request.path:  # Perspective-compatible routes authenticate by ?key=
@@ -87,7 +89,7 @@ def _seed(app: Flask, receiver: Receiver) -> tuple[str, str, str]:
             data=flag,
             headers={
                 "Content-Type": "application/json",
-                **signature_headers(secret, flag.encode()),
+                **signature_headers(secret, "POST", path, flag.encode()),
             },
         )
         assert response.status_code == 201, response.json

@@ -32,7 +32,7 @@ class Api:
 
     def signed(self, method: str, path: str, body=None):
         raw = json.dumps(body).encode() if body is not None else b""
-        headers = signature_headers(self.site.secret, raw, path)
+        headers = signature_headers(self.site.secret, method, path, raw)
         if body is not None:
             headers["Content-Type"] = "application/json"
         return requests.request(method, self.base + path, data=raw or None, headers=headers,

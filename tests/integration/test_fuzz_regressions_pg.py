@@ -82,7 +82,10 @@ def test_a_reader_report_with_the_longest_ids_is_recorded(site: SiteClient) -> N
     response = site.client.post(
         path,
         data=body,
-        headers={"Content-Type": "application/json", **sign_headers(site.secret, body.encode())},
+        headers={
+            "Content-Type": "application/json",
+            **sign_headers(site.secret, "POST", path, body.encode()),
+        },
     )
     assert response.status_code == 201, response.json
 

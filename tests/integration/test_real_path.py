@@ -42,7 +42,10 @@ def test_concurrent_identical_posts_store_one_comment(http_site):
     raw = json.dumps(payload()).encode()
 
     def post(_):
-        headers = {"Content-Type": "application/json", **signature_headers(http_site.secret, raw)}
+        headers = {
+            "Content-Type": "application/json",
+            **signature_headers(http_site.secret, "POST", "/v1/sites/demo/comments", raw),
+        }
         return requests.post(
             http_site.client.base + "/v1/sites/demo/comments", data=raw, headers=headers, timeout=10
         ).status_code

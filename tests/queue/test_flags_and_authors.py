@@ -21,7 +21,10 @@ def flag(site: SiteClient, cid: str, reporter: str, source: str = "native", reas
     from moderation.signing import signature_headers
 
     raw = json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **signature_headers(site.secret, raw)}
+    headers = {
+        "Content-Type": "application/json",
+        **signature_headers(site.secret, "POST", path, raw),
+    }
     return site.client.post(path, data=raw, headers=headers)
 
 
