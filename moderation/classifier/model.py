@@ -2,7 +2,8 @@
 
 Training stacks two logistic regressions per label and a per-language combiner; all of
 it is linear in the features, so it collapses into the weight matrices held here and a
-comment costs one sparse product, whatever was stacked.
+comment costs one sparse product, whatever was stacked. A model trained with a sentence
+encoder (``encoder.py``) adds one product of the comment's vector with its own weights.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from moderation.classifier.calibration import Platt
+from moderation.classifier.encoder import Encoder, Scheme, encoder
 from moderation.classifier.explain import explain
 from moderation.classifier.features import fold
 from moderation.classifier.vectorize import Vectorizer, lexicon_features
@@ -45,9 +47,16 @@ class LinearModel:
     threshold_table: Thresholds  # language or "pooled" -> label -> name -> threshold
     info: dict[str, object] = field(default_factory=dict)
     version: str = "unsaved"
+    encoder_scheme: Scheme | None = None  # the engine trained with, None without one
+    encoder_weights: np.ndarray | None = None  # (encoder dimensions, languages * labels)
 
-    def logits(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
-        """Uncalibrated log-odds, shape (texts, labels)."""
+    def logits(
+        self, texts: Sequence[str], languages: Sequence[str], vectors: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Uncalibrated log-odds, shape (texts, labels).
+
+        ``vectors`` are the texts' encoder vectors when already computed (training).
+        """
         folded = [fold(text) for text in texts]
         rows, cols, values = self.vectorizer.entries(folded)
         # Columns without a stored weight all point at the final all-zero row.
@@ -58,6 +67,10 @@ class LinearModel:
             present, starts = np.unique(rows, return_index=True)
             both[present] += np.add.reduceat(contributions, starts, axis=0)
         both += self.bias
+        if self.encoder_weights is not None:
+            if vectors is None:
+                vectors = self.text_encoder().encode(texts)
+            both += vectors @ self.encoder_weights
         n = len(self.labels)
         fr, en = both[:, :n], both[:, n:]
         is_fr = np.array([lang == "fr" for lang in languages])[:, None]
@@ -65,6 +78,12 @@ class LinearModel:
         # Undetermined language: the mean of both languages' log-odds.
         mixed: np.ndarray = np.where(is_fr, fr, np.where(is_en, en, (fr + en) / 2))
         return mixed
+
+    def text_encoder(self) -> Encoder:
+        """The model's sentence encoder (loaded once per process)."""
+        if self.encoder_scheme is None:
+            raise ValueError(f"model {self.version} has no encoder")
+        return encoder(str(self.encoder_scheme["engine"]))
 
     def calibrate(self, logits: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         """Calibrated scores in [0, 1] from logits, per label and language."""

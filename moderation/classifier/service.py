@@ -76,8 +76,11 @@ class ModelStore:
             if not (self.directory / version / artifact.ARTIFACT).exists():
                 log.warning("models/%s names %s, which is not installed", ACTIVE, version)
                 return None
-            self._loaded = load_version(self.directory, version)
-            return self._loaded
+            loaded = load_version(self.directory, version)
+            if loaded.encoder_scheme is not None:
+                loaded.text_encoder()  # its weights load now, not during the first comment
+            self._loaded = loaded
+            return loaded
 
     def named_thresholds(self) -> Mapping[str, Collection[str]] | None:
         """Named thresholds the promoted model offers (label -> names), None without a model."""

@@ -14,11 +14,12 @@ from flask.cli import with_appcontext
 
 from moderation.classifier import service
 from moderation.classifier.artifact import ModelIntegrityError
+from moderation.classifier.encoder import ENGINES, NONE
 from moderation.classifier.model import LinearModel
 from moderation.extensions import db
 from moderation.rules.loader import load_ruleset
 from moderation.rules.problems import RulesetInvalid
-from moderation.training import compare, functional
+from moderation.training import compare, functional, span_check
 from moderation.training.decisions import labelled_rows
 from moderation.training.evaluate import Validation, table, write_evaluation
 from moderation.training.train import (
@@ -99,6 +100,13 @@ _WITH_DECISIONS = click.option(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A cross-source file (research.crossval): the rules' review and reject cut-offs.",
 )
+@click.option(
+    "--encoder",
+    type=click.Choice([NONE, *ENGINES]),
+    default=NONE,
+    show_default=True,
+    help="Sentence encoder engine whose vectors the model weighs beside TF-IDF.",
+)
 @with_appcontext
 def train_command(
     data: Path | None,
@@ -107,13 +115,14 @@ def train_command(
     with_decisions: bool,
     seed: int,
     operating_points: Path | None,
+    encoder: str,
 ) -> None:
     """Train a new model version from the shared corpora (progress on stderr)."""
     folder = train_from_data(
         data or Path(current_app.config["DATA_DIR"]),
         _models_dir(out),
         _extras(decisions, with_decisions),
-        TrainConfig(seed=seed),
+        TrainConfig(seed=seed, encoder=encoder),
         operating_points=operating_points,
     )
     click.echo(f"trained {folder.name} in {folder}")
@@ -172,6 +181,9 @@ def evaluate_command(
         return
     click.echo(table(write_evaluation(folder, model, validation)))
     click.echo(f"\nwrote {folder / 'report.md'}, metrics.json and pr-*.png")
+    spans_from = data or current_app.config.get("DATA_DIR")
+    if spans_from is not None:
+        click.echo("\n" + span_check.check(model, Path(spans_from), validation.keys))
     _functional_suite(suite, model)
 
 

@@ -11,7 +11,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from moderation.contracts import LABELS
+from moderation.training import civil
 
 TRAIN, CALIB, VALID = 0, 1, 2
 PART_NAMES = ("train", "calibration", "validation")
@@ -64,7 +65,8 @@ def _one(label: str, column: str, positive: str) -> Callable[[Row], dict[str, in
     return lambda row: {label: int(row[column] == positive)}
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """A corpus text as loaded: entities unescaped, placeholders linked, refusals emptied."""
     text = _LINK_PLACEHOLDER.sub(LINK_STANDIN, html.unescape(text))
     text = _RETWEET.sub(" ", _PREAMBLE.sub("", text.strip())).strip()
     return "" if _REFUSAL.match(text) else text
@@ -80,6 +82,9 @@ class Source:
     text: str
     labels: Callable[[Row], dict[str, int]]
     group: str | None = None  # id column shared with another source (same comment)
+    #: Rows built from the source's folder, for a set spread over several files.
+    reader: Callable[[Path], Iterator[Row]] | None = None
+    more_files: tuple[str, ...] = ()  # the other files ``reader`` reads (data fingerprint)
 
 
 SOURCES: tuple[Source, ...] = (
@@ -138,6 +143,15 @@ SOURCES: tuple[Source, ...] = (
     Source("toxifrench_rtp", "fr", "RTP-LX-french.csv", "content", _one("toxicity", "label", "1")),
     Source("youtube_spam_en", "en", "youtube_spam.csv", "CONTENT", _one("spam", "CLASS", "1")),
     Source("sms_spam_en", "en", "sms_spam.csv", "text", _one("spam", "label", "spam")),
+    Source(
+        civil.NAME,
+        "en",
+        "comments.csv",
+        "comment_text",
+        lambda row: {label: int(row[label]) for label in ("toxicity", *civil.SPAN_LABELS.values())},
+        reader=civil.rows,
+        more_files=("annotations.csv", "spans.csv"),
+    ),
 )
 
 
@@ -189,18 +203,22 @@ def _build(records: list[tuple[str, str, str, str, dict[str, int]]]) -> Corpus:
 
 
 def _read_source(data_dir: Path, source: Source) -> list[tuple[str, str, str, str, dict[str, int]]]:
-    path = data_dir / source.name / source.file
+    folder = data_dir / source.name
     records, seen = [], set()
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            text = _clean(row[source.text] or "")
-            key = " ".join(text.casefold().split())
-            if not text or key in seen:  # exact duplicates would leak across the split
-                continue
-            seen.add(key)
-            group = f"id:{row[source.group]}" if source.group else f"text:{key}"
-            records.append((text, source.name, source.language, group, source.labels(row)))
+    for row in source.reader(folder) if source.reader else _csv_rows(folder / source.file):
+        text = clean_text(row[source.text] or "")
+        key = " ".join(text.casefold().split())
+        if not text or key in seen:  # exact duplicates would leak across the split
+            continue
+        seen.add(key)
+        group = f"id:{row[source.group]}" if source.group else f"text:{key}"
+        records.append((text, source.name, source.language, group, source.labels(row)))
     return records
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
 
 
 def load_corpus(data_dir: Path, sources: tuple[Source, ...] = SOURCES) -> Corpus:

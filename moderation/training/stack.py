@@ -22,6 +22,8 @@ from moderation.contracts import LABELS
 Progress = Callable[[str], None]
 #: Level-1 models: (kind, inverse regularisation). Measured in docs/model.md.
 BASE = (("nb", 1.0), ("lr", 4.0))
+#: Level 1 on encoder vectors: one plain logistic regression per label, this C.
+DENSE_C = 1.0
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Collapsed:
     weights: np.ndarray  # (features, 2 * labels)
     lexicon_weights: np.ndarray  # (lexicon columns, 2 * labels)
     bias: np.ndarray  # (2 * labels,)
+    dense_weights: np.ndarray | None = None  # (encoder dimensions, 2 * labels)
 
 
 def nb_ratio(x: sp.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
@@ -88,6 +91,31 @@ def level1(
     return weights, bias, oof
 
 
+def level1_dense(
+    vectors: np.ndarray, y: np.ndarray, folds: np.ndarray, progress: Progress, c: float = DENSE_C
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``level1`` on encoder vectors: one plain regression per label, (dim, labels) weights."""
+    weights = np.zeros((vectors.shape[1], y.shape[1]), dtype=np.float32)
+    bias, oof = np.zeros(y.shape[1]), np.zeros((vectors.shape[0], y.shape[1]))
+    for j, label in enumerate(LABELS):
+        known = ~np.isnan(y[:, j])
+        weights[:, j], bias[j] = _fit_dense(vectors[known], y[known, j], c)
+        for f in np.unique(folds):
+            fit, held = known & (folds != f), folds == f
+            if _trainable(y[fit, j]):
+                w, b0 = _fit_dense(vectors[fit], y[fit, j], c)
+                oof[held, j] = vectors[held] @ w + b0
+            else:
+                oof[held, j] = _prior_logit(y[known, j])
+        progress(f"level 1: {label} (encoder, C={c}) on {known.sum()} rows")
+    return weights, bias, oof
+
+
+def _fit_dense(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    fit = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    return fit.coef_[0].astype(np.float32), float(fit.intercept_[0])
+
+
 def _prior_logit(y: np.ndarray) -> float:
     rate = float(np.clip(y.mean(), 1e-3, 1 - 1e-3))
     return float(np.log(rate / (1 - rate)))
@@ -110,23 +138,36 @@ def level2(features: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndar
 
 
 def collapse(
-    w1: np.ndarray, b1: np.ndarray, coefs: np.ndarray, intercepts: np.ndarray, n_lex: int
+    w1: np.ndarray,
+    b1: np.ndarray,
+    coefs: np.ndarray,
+    intercepts: np.ndarray,
+    n_lex: int,
+    dense: np.ndarray | None = None,
 ) -> Collapsed:
-    """Fold level 1 and level 2 into per-language weights (French, then English)."""
-    k = w1.shape[1]
+    """Fold level 1 and level 2 into per-language weights (French, then English).
+
+    ``dense`` holds the encoder models' weights, whose intercepts follow ``w1``'s in ``b1``.
+    """
+    k, n_sparse = len(b1), w1.shape[1]
     z, lex = coefs[:k], coefs[k : k + n_lex]
     fr_flag, z_fr, lex_fr = (
         coefs[k + n_lex],
         coefs[k + n_lex + 1 : 2 * k + n_lex + 1],
         coefs[-n_lex:],
     )
-    weights, lexicon, bias = [], [], []
+    weights, lexicon, bias, vectors = [], [], [], []
     for is_fr in (1.0, 0.0):
         a = z + is_fr * z_fr
-        weights.append(w1 @ a.astype(np.float32))
+        weights.append(w1 @ a[:n_sparse].astype(np.float32))
         lexicon.append(lex + is_fr * lex_fr)
         bias.append(b1 @ a + intercepts + is_fr * fr_flag)
-    return Collapsed(np.hstack(weights), np.hstack(lexicon), np.concatenate(bias))
+        if dense is not None:
+            vectors.append(dense @ a[n_sparse:])
+    merged = Collapsed(np.hstack(weights), np.hstack(lexicon), np.concatenate(bias))
+    if dense is not None:
+        merged.dense_weights = np.hstack(vectors)
+    return merged
 
 
 def prune(weights: np.ndarray, keep: int | None) -> tuple[np.ndarray, np.ndarray]:

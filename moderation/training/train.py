@@ -23,6 +23,7 @@ import sklearn
 
 from moderation.classifier import artifact
 from moderation.classifier.calibration import IDENTITY, Platt
+from moderation.classifier.encoder import NONE, installed_scheme
 from moderation.classifier.features import fold
 from moderation.classifier.model import LANGUAGES, POOLED, LinearModel, Thresholds
 from moderation.classifier.vectorize import lexicon_features
@@ -43,6 +44,7 @@ from moderation.training.corpora import (
     load_decisions,
     split,
 )
+from moderation.training.embeddings import embed
 from moderation.training.evaluate import Validation, write_evaluation
 from moderation.training.operating import shipped_table
 from moderation.training.vocabulary import fit_vectorizer, load_lexicon
@@ -61,11 +63,18 @@ class TrainConfig:
     folds: int = 4
     max_weights: int | None = 250_000
     baseline: bool = True
+    encoder: str = NONE  # sentence encoder engine beside TF-IDF (encoder.ENGINES)
 
 
 def knobs(config: TrainConfig) -> dict[str, Any]:
-    """The config as a model records it (``info.config``) and cross-validation keys its folds."""
-    return asdict(config)
+    """The config as a model records it (``info.config``) and cross-validation keys its folds.
+
+    Without an encoder, as before there was one: models and folds keep their bytes and keys.
+    """
+    recorded = asdict(config)
+    if config.encoder == NONE:
+        del recorded["encoder"]
+    return recorded
 
 
 @dataclass
@@ -101,18 +110,26 @@ def source_balanced(sources: np.ndarray) -> np.ndarray:
 
 
 def _fit(
-    train: Corpus, lexicon: dict[str, frozenset[str]], config: TrainConfig, progress: Progress
+    train: Corpus,
+    lexicon: dict[str, frozenset[str]],
+    config: TrainConfig,
+    progress: Progress,
+    vectors: np.ndarray | None = None,
 ) -> LinearModel:
     folded = [fold(text) for text in train.texts]
     vectorizer, x = fit_vectorizer(folded, config.min_df)
     progress(f"features: {x.shape[1]} n-grams from {x.shape[0]} training rows")
     folds = stack.row_folds(len(train), config.folds, config.seed)
     w1, b1, oof = stack.level1(x, train.y, folds, progress)
+    dense = None
+    if vectors is not None:
+        dense, dense_bias, dense_oof = stack.level1_dense(vectors, train.y, folds, progress)
+        b1, oof = np.concatenate([b1, dense_bias]), np.hstack([oof, dense_oof])
     lex = lexicon_features(folded, lexicon)
     coefs, intercepts = stack.level2(
         stack.stack_features(oof, lex, french_flag(train.languages)), train.y
     )
-    merged = stack.collapse(w1, b1, coefs, intercepts, lex.shape[1])
+    merged = stack.collapse(w1, b1, coefs, intercepts, lex.shape[1], dense)
     rows, weights = stack.prune(merged.weights, config.max_weights)
     progress(f"level 2 fitted; {weights.shape[0] - 1} feature weights kept")
     model = LinearModel(
@@ -125,6 +142,8 @@ def _fit(
         bias=merged.bias,
         calibration={POOLED: {label: IDENTITY for label in LABELS}},
         threshold_table={},
+        encoder_scheme=None if vectors is None else installed_scheme(config.encoder),
+        encoder_weights=merged.dense_weights,
     )
     return artifact.from_bytes(artifact.to_bytes(model))  # exactly the shipped arithmetic
 
@@ -168,10 +187,13 @@ def train(
     counts = {name: int((parts == k).sum()) for k, name in enumerate(PART_NAMES)}
     progress(f"split: {counts}")
     train_set, calib, valid = (corpus.subset(parts == k) for k in (TRAIN, CALIB, VALID))
-    model = _fit(train_set, lexicon, config, progress)
-    model.calibration = _calibrators(model.logits(calib.texts, list(calib.languages)), calib)
+    vectors = embed(config.encoder, corpus.texts, progress)
+    part = (lambda k: None) if vectors is None else (lambda k: vectors[parts == k])
+    model = _fit(train_set, lexicon, config, progress, part(TRAIN))
+    calib_logits = model.logits(calib.texts, list(calib.languages), part(CALIB))
+    model.calibration = _calibrators(calib_logits, calib)
     langs = list(valid.languages)
-    scores = model.calibrate(model.logits(valid.texts, langs), langs)
+    scores = model.calibrate(model.logits(valid.texts, langs, part(VALID)), langs)
     model.threshold_table = _thresholds(scores, valid)
     model.info = {"config": knobs(config), "rows": counts, "sklearn": sklearn.__version__}
     progress("calibrated; thresholds set on validation")
@@ -186,7 +208,8 @@ def data_fingerprint(data_dir: Path) -> str:
     """sha256 over the corpus files used, so a metrics file names the data it came from."""
     digest = hashlib.sha256()
     for source in SOURCES:
-        digest.update((data_dir / source.name / source.file).read_bytes())
+        for name in (source.file, *source.more_files):
+            digest.update((data_dir / source.name / name).read_bytes())
     return digest.hexdigest()
 
 

@@ -24,6 +24,7 @@ from moderation.rules.loader import load_ruleset
 from moderation.training.baseline import baseline_scores
 from moderation.training.corpora import SOURCES, Corpus
 from moderation.training.crosssource import CrossSource
+from moderation.training.embeddings import embed
 from moderation.training.operating import nested_tables
 from moderation.training.train import Progress, TrainConfig, knobs, train
 from research.pipeline_eval import decide_rows, known_names
@@ -108,7 +109,8 @@ def run_fold(
     progress(f"fold {'+'.join(held)}: training on {len(rest)} rows, scoring {len(test)}")
     trained = train(rest, lexicon, replace(config, baseline=False), progress)
     model, langs = trained.model, list(test.languages)
-    scores = model.calibrate(model.logits(test.texts, langs), langs)
+    vectors = embed(config.encoder, test.texts, progress)
+    scores = model.calibrate(model.logits(test.texts, langs, vectors), langs)
     base = np.full_like(scores, np.nan)
     if config.baseline:
         base = baseline_scores(rest.texts, rest.y, test.texts, progress)

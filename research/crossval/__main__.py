@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from moderation.classifier.encoder import ENGINES, NONE
 from moderation.training.corpora import load_corpus
 from moderation.training.crosssource import CrossSource
 from moderation.training.train import TrainConfig, stderr_progress
@@ -92,6 +93,13 @@ def rescore_file(data: Path, rules_dir: Path, protocol: str, file: Path, output:
     show_default=True,
     help="Keep n-grams found in at least this many training rows (2 shipped).",
 )
+@click.option(
+    "--encoder",
+    type=click.Choice([NONE, *ENGINES]),
+    default=NONE,
+    show_default=True,
+    help="Sentence encoder engine beside TF-IDF (its folds are cached apart).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 def main(
     data: Path,
@@ -104,6 +112,7 @@ def main(
     model_thresholds: bool,
     rescore: Path | None,
     min_df: int,
+    encoder: str,
     seed: int,
 ) -> None:
     """Cross-source validation: train without whole sources, score them, run the rules."""
@@ -114,8 +123,8 @@ def main(
         except ValueError as exc:  # not this corpus's file, or rules it cannot replay
             raise click.ClickException(str(exc)) from exc
         return
-    config = TrainConfig(seed=seed, baseline=not no_baseline, min_df=min_df)
-    out = output or cache / f"{protocol}.npz"
+    config = TrainConfig(seed=seed, baseline=not no_baseline, min_df=min_df, encoder=encoder)
+    out = output or cache / (f"{protocol}.npz" if encoder == NONE else f"{protocol}-{encoder}.npz")
     click.echo(crossval(data, rules_dir, cache, protocol, only, out, config, not model_thresholds))
 
 
