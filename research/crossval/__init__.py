@@ -36,7 +36,7 @@ FOLDS: tuple[tuple[str, ...], ...] = (
     ("toxifrench_forum", "cyberagressionado_fr", "davidson_en", "sms_spam_en"),
     ("mlma_fr", "toxifrench_hateday", "tweeteval_offensive_en", "youtube_spam_en"),
     ("ftr_fr", "toxifrench_rtp", "jigsaw_subset_en"),
-    ("jigsaw_translated_fr", "tweeteval_hate_en"),
+    ("jigsaw_translated_fr", "tweeteval_hate_en", "civil_comments_spans_en"),
 )
 
 
