@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.classifier.model import LinearModel
-from moderation.scoring.contracts import LABELS
+from moderation.contracts import LABELS
 from moderation.training import civil, span_check
 from moderation.training.corpora import SOURCES, load_corpus
 
