@@ -2,5 +2,7 @@
 
 from moderation.app import create_app
 
-flask_app = create_app()
+# No warm start: a worker scores in the background (its first task loads the model and
+# rules), and the callbacks workers and beat never score; each would start seconds later.
+flask_app = create_app({"WARM_START": False})
 celery_app = flask_app.extensions["celery"]
