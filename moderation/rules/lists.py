@@ -11,4 +11,4 @@ class ListDef:
 
     name: str
     items: tuple[tuple[str, str, int], ...]
-    typos: bool = False  # patterns also match each term misspelt once
+    typos: bool | str = False  # patterns also match it misspelt once (str: except that list)

@@ -133,7 +133,7 @@ class _Build:
                 continue
             # A broken list is still defined (empty): its uses are not errors of their own.
             items = self._list_items(report, spec, path, line) or ()
-            typos = isinstance(spec, dict) and spec.get("typos") is True
+            typos = spec.get("typos", False) if isinstance(spec, dict) else False
             self.lists[list_name] = ListDef(list_name, items, typos)
             self.list_origin[list_name] = f"{report.file}:{line}"
 

@@ -78,7 +78,7 @@ def _misspellings(word: str) -> set[str]:
     return dropped | swapped
 
 
-def list_alternation(terms: Iterable[str], typos: bool = False) -> str:
+def list_alternation(terms: Iterable[str], typos: bool = False, words: Iterable[str] = ()) -> str:
     """An re2 alternation of list terms, folded, longest first."""
     keys: set[str] = set()
     for term in terms:
@@ -88,6 +88,7 @@ def list_alternation(terms: Iterable[str], typos: bool = False) -> str:
             # that the letters were emphasised; a list with typos reads "conard" anyway.
             keys.add(key)
             keys.update(typo_variants(key) if typos else ())
+    keys -= {fold_term(word) for word in words} - {fold_term(term) for term in terms}
     if not keys:
         return r"[^\s\S]"  # an empty list matches nothing
     alternatives = sorted(keys, key=lambda k: (-len(k), k))
@@ -125,12 +126,22 @@ class PatternBook:
                 self._expanded[name] = "|".join(f"(?:{p})" for p in parts)
             elif name in self.lists:
                 found = self.lists[name]
-                terms = (term for term, _, _ in found.items)
-                self._expanded[name] = list_alternation(terms, found.typos)
+                self._expanded[name] = list_alternation(
+                    [term for term, _, _ in found.items], bool(found.typos), self._words(found)
+                )
             else:
                 known = ", ".join(sorted({*self.defs, *self.lists})) or "none defined"
                 raise PatternError(f"unknown pattern or list '@{name}' (known: {known})")
         return self._expanded[name]
+
+    def _words(self, found: ListDef) -> list[str]:
+        # Real words are not typos: "@list" names the words a misspelling must not be.
+        if not isinstance(found.typos, str):
+            return []
+        words = self.lists.get(found.typos[1:])
+        if words is None:
+            raise PatternError(f"typos: unknown list {found.typos!r}")
+        return [term for term, _, _ in words.items]
 
     def _item(self, name: str, source: str, where: list[Any], trail: tuple[str, ...]) -> str:
         # Errors are pinned to the named item where they are written, not to each use.

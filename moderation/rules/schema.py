@@ -91,6 +91,17 @@ class StrictBool(fields.Field[bool]):
         return value
 
 
+class TyposField(fields.Field[Any]):
+    """``true``, ``false`` or ``"@list"`` (typos, except the words of that list)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool | str:
+        if isinstance(value, bool) or (
+            isinstance(value, str) and value.startswith("@") and len(value) > 1
+        ):
+            return value
+        raise ValidationError('expected true, false or "@list" (typos except that list\'s words)')
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -129,8 +140,9 @@ class RuleSchema(_Strict):
 
 class ListFileSchema(_Strict):
     file = fields.Str(required=True)
-    # In patterns, also match each term misspelt once: a letter dropped or two swapped.
-    typos = StrictBool(load_default=False)
+    # In patterns, also match each term misspelt once: a letter dropped or two swapped;
+    # "@list" instead of true leaves out the misspellings that are words of that list.
+    typos = TyposField(load_default=False)
 
 
 class BodySchema(_Strict):

@@ -268,7 +268,9 @@ def test_typos_must_be_true_or_false() -> None:
         {"a.yaml": "lists:\n  v:\n    file: lists/vermin.txt\n    typos: yes please\n"},
         {"lists/vermin.txt": VERMIN},
     )
-    assert errors == ["a.yaml:4: lists.v.typos: expected true or false"]
+    assert errors == [
+        'a.yaml:4: lists.v.typos: expected true, false or "@list" (typos except that list\'s words)'
+    ]
 
 
 def test_a_list_term_joined_to_the_word_before_matches_where_the_pattern_allows_it() -> None:
@@ -279,3 +281,28 @@ def test_a_list_term_joined_to_the_word_before_matches_where_the_pattern_allows_
     assert decide(rules, "Ihate them") == ("review", ["Ihate them"])
     assert decide(rules, "I hate them")[0] == "review"
     assert decide(rules, "Ihatethem")[0] == "approve"
+
+
+def test_typos_leave_out_the_words_of_a_list() -> None:
+    rules = compile_ruleset(
+        {
+            "a.yaml": "lists:\n  words: [traites]\n"
+            "  bad: {file: lists/bad.txt, typos: '@words'}\n"
+            "rules:\n  - {id: t, if: {body: {pattern: 'sont des @bad'}}, then: review}\n"
+        },
+        {"lists/bad.txt": "traîtres\n"},
+    )
+    assert decide(rules, "sont des traitres")[0] == "review"
+    assert decide(rules, "sont des traitrse")[0] == "review"  # a misspelling
+    assert decide(rules, "sont des traités")[0] == "approve"  # a word of the list
+
+
+def test_typos_name_a_list_that_exists() -> None:
+    errors = errors_of(
+        {
+            "a.yaml": "lists:\n  bad: {file: lists/bad.txt, typos: '@nope'}\n"
+            "rules:\n  - {id: t, if: {body: {pattern: '@bad'}}, then: review}\n"
+        },
+        {"lists/bad.txt": "traîtres\n"},
+    )
+    assert errors == ["a.yaml:4: rules[0].if.body.pattern: typos: unknown list '@nope'"]
