@@ -6,6 +6,7 @@ import csv
 import random
 from pathlib import Path
 
+from moderation.training import civil
 from moderation.training.corpora import SOURCES
 
 CLEAN = {
@@ -34,12 +35,30 @@ def _columns(file: str) -> tuple[list[str], str, str]:
     return _COLUMNS.get(file, (["label"], "1", "0"))
 
 
+def _write_civil(folder: Path, rows: int, rng: random.Random) -> None:
+    """The news-site set's three files: comments, one rater each, a span on every toxic one."""
+    comments, annotations, spans = ["comment_id,comment_text"], [], ["annotation,type,start,end"]
+    annotations.append("annotation,comment_id,worker,country,all toxic,not toxic")
+    for i in range(rows):
+        bad = i % 2 == 0
+        text = rng.choice(TOXIC["en"] if bad else CLEAN["en"])
+        comments.append(f'{i},"{text} {i}"')
+        annotations.append(f"{i},{i},{i},USA,False,{not bad}")
+        if bad:
+            spans.append(f"{i},Insult,0,{len(text)}")
+    for name, lines in (("comments", comments), ("annotations", annotations), ("spans", spans)):
+        (folder / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_tiny_data(root: Path, rows: int = 60, seed: int = 0) -> Path:
     """Write the corpora files training reads, with a learnable signal; return the folder."""
     rng = random.Random(seed)
     for source in SOURCES:
         folder = root / source.name
         folder.mkdir(parents=True)
+        if source.name == civil.NAME:
+            _write_civil(folder, rows, rng)
+            continue
         labels, positive, negative = _columns(source.file)
         head = [source.text, *labels, *([source.group] if source.group else [])]
         with (folder / source.file).open("w", encoding="utf-8", newline="") as handle:
