@@ -3,8 +3,10 @@
 A crossval file keeps each held-out row's scores but no texts and no threshold tables.
 The texts come back from the corpus: fold ``k``'s rows are the rows of the plan's
 ``k``-th sources, in corpus order (as ``crossval.assemble`` stacked them), and the
-file's sources, folds and labels must match them. Rules that name thresholds cannot
-be replayed (the tables are not stored), so they are refused when compiling.
+file's sources, folds and labels must match them. The file stores no threshold tables:
+rules that name thresholds are replayed with a model's table (``base``, e.g. the active
+model's) plus, for each fold, operating points set on the other folds, as
+``crossval.assemble`` does; without ``base`` they are refused when compiling.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
+from moderation.classifier.model import Thresholds
 from moderation.rules.loader import load_ruleset
 from moderation.training.corpora import Corpus
 from moderation.training.crosssource import ACTIONS, CrossSource
-from research.pipeline_eval import decide_rows
+from moderation.training.operating import nested_tables
+from research.pipeline_eval import decide_rows, known_names
 
 
 def held_out_rows(corpus: Corpus, cs: CrossSource, plan: tuple[tuple[str, ...], ...]) -> np.ndarray:
@@ -36,16 +40,31 @@ def held_out_rows(corpus: Corpus, cs: CrossSource, plan: tuple[tuple[str, ...], 
 
 
 def rescore(
-    corpus: Corpus, cs: CrossSource, rules_dir: Path, plan: tuple[tuple[str, ...], ...]
+    corpus: Corpus,
+    cs: CrossSource,
+    rules_dir: Path,
+    plan: tuple[tuple[str, ...], ...],
+    base: Thresholds | None = None,
 ) -> CrossSource:
     """A copy of ``cs`` with ``actions`` and ``rules_only`` from the rules in ``rules_dir``."""
     rows = held_out_rows(corpus, cs, plan)
-    ruleset = load_ruleset(rules_dir, known_thresholds={})  # no tables: names are refused
     texts = [corpus.texts[i] for i in rows]
     languages = [str(lang) for lang in corpus.languages[rows]]
-    actions = decide_rows(texts, languages, cs.model, {}, ruleset)
-    alone = decide_rows(texts, languages, np.zeros_like(cs.model), {}, ruleset)
-    return replace(cs, actions=actions, rules_only=alone)
+    plain = load_ruleset(rules_dir, known_thresholds=None if base else {})
+    alone = decide_rows(texts, languages, np.zeros_like(cs.model), {}, plain)
+    if not base:
+        return replace(
+            cs, actions=decide_rows(texts, languages, cs.model, {}, plain), rules_only=alone
+        )
+    out = replace(cs, rules_only=alone)
+    actions = np.zeros_like(alone)
+    tables = nested_tables(out, [base] * (int(cs.folds.max()) + 1))
+    for k, table in enumerate(tables):
+        fold = np.flatnonzero(cs.folds == k)
+        ruleset = load_ruleset(rules_dir, known_thresholds=known_names(table))
+        pick = [texts[i] for i in fold], [languages[i] for i in fold]
+        actions[fold] = decide_rows(*pick, cs.model[fold], table, ruleset)
+    return replace(out, actions=actions)
 
 
 def changes(before: CrossSource, after: CrossSource) -> str:

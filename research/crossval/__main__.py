@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from moderation.classifier.encoder import ENGINES, NONE
-from moderation.training.corpora import load_corpus
+from moderation.training.corpora import SOURCES, load_corpus
 from moderation.training.crosssource import CrossSource
 from moderation.training.train import TrainConfig, stderr_progress
 from moderation.training.vocabulary import load_lexicon
@@ -47,10 +48,16 @@ def crossval(
     return f"{title}\n{plain(report(cs))}\n\nwrote {output}"
 
 
-def rescore_file(data: Path, rules_dir: Path, protocol: str, file: Path, output: Path) -> str:
+def rescore_file(
+    data: Path, rules_dir: Path, protocol: str, file: Path, output: Path, model: Path | None
+) -> str:
     """The rules in ``rules_dir`` on ``file``'s stored scores, saved to ``output``; the table."""
     before = CrossSource.load(file)
-    after = rescore(load_corpus(data), before, rules_dir, fold_plan(protocol))
+    # The model's own table is the base that operating points are added to, per fold.
+    base = json.loads((model / "metrics.json").read_text())["thresholds"] if model else None
+    # Only the file's sources: a file written before a source joined the corpus still replays.
+    sources = tuple(s for s in SOURCES if s.name in set(before.sources))
+    after = rescore(load_corpus(data, sources), before, rules_dir, fold_plan(protocol), base)
     output.parent.mkdir(parents=True, exist_ok=True)
     after.save(output)
     title = f"cross-source validation, rules {rules_dir} on the scores of {file}"
@@ -87,6 +94,12 @@ def rescore_file(data: Path, rules_dir: Path, protocol: str, file: Path, output:
     help="Only re-run the rules on this cross-source file's stored scores (no training).",
 )
 @click.option(
+    "--thresholds-of",
+    "model_dir",
+    type=_DIR,
+    help="With --rescore: a model directory whose thresholds named rules use (plus operating points).",
+)
+@click.option(
     "--min-df",
     type=click.IntRange(min=1),
     default=2,
@@ -111,6 +124,7 @@ def main(
     no_baseline: bool,
     model_thresholds: bool,
     rescore: Path | None,
+    model_dir: Path | None,
     min_df: int,
     encoder: str,
     seed: int,
@@ -119,7 +133,7 @@ def main(
     if rescore is not None:
         out = output or cache / f"{protocol}-rescored.npz"
         try:
-            click.echo(rescore_file(data, rules_dir, protocol, rescore, out))
+            click.echo(rescore_file(data, rules_dir, protocol, rescore, out, model_dir))
         except ValueError as exc:  # not this corpus's file, or rules it cannot replay
             raise click.ClickException(str(exc)) from exc
         return
