@@ -97,7 +97,7 @@ def rescore_file(
     "--thresholds-of",
     "model_dir",
     type=_DIR,
-    help="With --rescore: a model directory whose thresholds named rules use (plus operating points).",
+    help="With --rescore: a model folder; named rules use its thresholds plus operating points.",
 )
 @click.option(
     "--min-df",
