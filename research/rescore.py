@@ -4,9 +4,9 @@ A crossval file keeps each held-out row's scores but no texts and no threshold t
 The texts come back from the corpus: fold ``k``'s rows are the rows of the plan's
 ``k``-th sources, in corpus order (as ``crossval.assemble`` stacked them), and the
 file's sources, folds and labels must match them. The file stores no threshold tables:
-rules that name thresholds are replayed with a model's table (``base``, e.g. the active
-model's) plus, for each fold, operating points set on the other folds, as
-``crossval.assemble`` does; without ``base`` they are refused when compiling.
+rules that name thresholds are replayed with a model's table (``base``), as it is or, with
+``operating``, plus operating points set for each fold on the other folds (as
+``crossval.assemble`` does); without ``base`` they are refused when compiling.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def rescore(
     rules_dir: Path,
     plan: tuple[tuple[str, ...], ...],
     base: Thresholds | None = None,
+    operating: bool = False,
 ) -> CrossSource:
     """A copy of ``cs`` with ``actions`` and ``rules_only`` from the rules in ``rules_dir``."""
     rows = held_out_rows(corpus, cs, plan)
@@ -58,7 +59,8 @@ def rescore(
         )
     out = replace(cs, rules_only=alone)
     actions = np.zeros_like(alone)
-    tables = nested_tables(out, [base] * (int(cs.folds.max()) + 1))
+    bases = [base] * (int(cs.folds.max()) + 1)
+    tables = nested_tables(out, bases) if operating else bases
     for k, table in enumerate(tables):
         fold = np.flatnonzero(cs.folds == k)
         ruleset = load_ruleset(rules_dir, known_thresholds=known_names(table))

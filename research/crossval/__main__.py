@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from moderation.classifier import artifact
 from moderation.classifier.encoder import ENGINES, NONE
 from moderation.training.corpora import SOURCES, load_corpus
 from moderation.training.crosssource import CrossSource
@@ -49,15 +49,23 @@ def crossval(
 
 
 def rescore_file(
-    data: Path, rules_dir: Path, protocol: str, file: Path, output: Path, model: Path | None
+    data: Path,
+    rules_dir: Path,
+    protocol: str,
+    file: Path,
+    output: Path,
+    model: Path | None,
+    operating: bool = False,
 ) -> str:
     """The rules in ``rules_dir`` on ``file``'s stored scores, saved to ``output``; the table."""
     before = CrossSource.load(file)
     # The model's own table is the base that operating points are added to, per fold.
-    base = json.loads((model / "metrics.json").read_text())["thresholds"] if model else None
+    base = artifact.load(model).threshold_table if model else None
     # Only the file's sources: a file written before a source joined the corpus still replays.
     sources = tuple(s for s in SOURCES if s.name in set(before.sources))
-    after = rescore(load_corpus(data, sources), before, rules_dir, fold_plan(protocol), base)
+    after = rescore(
+        load_corpus(data, sources), before, rules_dir, fold_plan(protocol), base, operating
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     after.save(output)
     title = f"cross-source validation, rules {rules_dir} on the scores of {file}"
@@ -97,7 +105,12 @@ def rescore_file(
     "--thresholds-of",
     "model_dir",
     type=_DIR,
-    help="With --rescore: a model folder; named rules use its thresholds plus operating points.",
+    help="With --rescore: a model folder whose thresholds the named rules use.",
+)
+@click.option(
+    "--nested-operating",
+    is_flag=True,
+    help="With --thresholds-of: plus each fold's operating points set on the other folds.",
 )
 @click.option(
     "--min-df",
@@ -125,6 +138,7 @@ def main(
     model_thresholds: bool,
     rescore: Path | None,
     model_dir: Path | None,
+    nested_operating: bool,
     min_df: int,
     encoder: str,
     seed: int,
@@ -133,7 +147,9 @@ def main(
     if rescore is not None:
         out = output or cache / f"{protocol}-rescored.npz"
         try:
-            click.echo(rescore_file(data, rules_dir, protocol, rescore, out, model_dir))
+            click.echo(
+                rescore_file(data, rules_dir, protocol, rescore, out, model_dir, nested_operating)
+            )
         except ValueError as exc:  # not this corpus's file, or rules it cannot replay
             raise click.ClickException(str(exc)) from exc
         return
