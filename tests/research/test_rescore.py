@@ -87,7 +87,7 @@ def test_the_command_rescores_a_file_and_writes_the_new_one(
 ) -> None:
     cs = _file(corpus, _rules(tmp_path, REVIEW))
     cs.save(tmp_path / "cs.npz")
-    monkeypatch.setattr(crossval_cli, "load_corpus", lambda data: corpus)
+    monkeypatch.setattr(crossval_cli, "load_corpus", lambda data, sources: corpus)
     monkeypatch.setattr(crossval_cli, "fold_plan", lambda protocol: PLAN)
     text = REVIEW.replace("then: review, reason: toxic", "then: reject, reason: toxic")
     strict = _rules(tmp_path, text, "strict")
@@ -99,3 +99,16 @@ def test_the_command_rescores_a_file_and_writes_the_new_one(
     out = CrossSource.load(tmp_path / "out.npz")
     toxic = cs.model[:, TOXIC] >= 0.8
     assert (out.actions[toxic] == ACTIONS.index("reject")).all()
+
+
+def test_rules_naming_thresholds_replay_with_a_models_table(corpus: Corpus, tmp_path: Path) -> None:
+    cs = _file(corpus, _rules(tmp_path, REVIEW))
+    named = _rules(tmp_path, REVIEW.replace('">= 0.8"', "review"), "named")
+    table = {lang: {"toxicity": {"review": 0.8}} for lang in ("fr", "en", "pooled")}
+    same = rescore(corpus, cs, named, PLAN, table)
+    assert np.array_equal(same.actions, cs.actions)
+    table["fr"]["toxicity"]["review"] = 0.95
+    moved = rescore(corpus, cs, named, PLAN, table)
+    french = cs.languages == "fr"
+    assert np.array_equal(moved.actions[~french], cs.actions[~french])
+    assert (moved.actions[french] != cs.actions[french]).any()
