@@ -219,6 +219,21 @@ def operating_points_command(version: str, crossval: Path, out: Path | None) -> 
     click.echo(f"wrote {folder.name} in {folder}; evaluate and promote it")
 
 
+def _check_rules_compile(model: LinearModel) -> None:
+    # The house rules name the model's thresholds: a model lacking one would leave no live rules.
+    configured = current_app.config.get("RULES_DIR")
+    rules_dir = Path(configured) if configured else None
+    if rules_dir is None or not rules_dir.is_dir():
+        return
+    try:
+        load_ruleset(rules_dir, known_thresholds=service.offered_thresholds(model))
+    except RulesetInvalid as exc:
+        hint = "derive its thresholds first: moderation model operating-points VERSION"
+        raise click.ClickException(
+            f"the rules in {rules_dir} do not compile: {exc}; {hint}"
+        ) from exc
+
+
 @model_cli.command("promote")
 @click.argument("version")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Models folder.")
@@ -226,6 +241,7 @@ def operating_points_command(version: str, crossval: Path, out: Path | None) -> 
 def promote_command(version: str, out: Path | None) -> None:
     """Make VERSION the active model (ACTIVE is rewritten atomically)."""
     directory = _models_dir(out)
+    _check_rules_compile(_load(directory, version))
     try:
         service.promote(directory, version)
     except (ModelIntegrityError, FileNotFoundError) as exc:

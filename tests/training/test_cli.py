@@ -123,3 +123,13 @@ def test_evaluate_prints_the_functional_suite_with_the_house_rules(
 def test_evaluate_names_a_missing_suite(model_app: Flask, version: str) -> None:
     code, output = _invoke(model_app, ["evaluate", version, "--suite", "nowhere"])
     assert code == 1 and "no functional suite in nowhere" in output
+
+
+def test_promote_refuses_a_model_the_house_rules_do_not_compile_against(
+    model_app: Flask, models_dir: Path, version: str
+) -> None:
+    # The default rules name `review` thresholds; the tiny model has none until derived.
+    model_app.config["RULES_DIR"] = str(Path(__file__).resolve().parents[2] / "rules")
+    code, output = _invoke(model_app, ["promote", version])
+    assert code == 1 and "review" in output and "operating-points" in output
+    assert not (models_dir / "ACTIVE").exists()
