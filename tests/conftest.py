@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh app per test on SQLite (inline jobs), a site, a callback receiver."""
+"""Shared fixtures: a fresh SQLite app per test (inline jobs), a site, a receiver, moderators."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ from moderation.app import create_app
 from moderation.dbcli import upgrade
 from moderation.extensions import db
 from moderation.sites.service import add_site
-from tests.helpers import SiteClient, make_app
+from tests.helpers import QUEUE_RULES, Moderator, SiteClient, api_user, make_app, reconfigure
 
 # Apps built by tests load scoring when a test first scores, as they always did (a test
-# may write the rules after building its app); tests/foundation/test_warm_start.py turns
+# may write the rules after building its app); tests/test_warm_start.py turns
 # the warm start on. Processes the tests start inherit this.
 os.environ.setdefault("MODERATION_WARM_START", "0")
 
-# The tiny classifier (``corpus``, ``trained``, ``model``, ``models_dir``...) for every area.
-pytest_plugins = ["tests.tinymodel"]
+pytest_plugins = [
+    # Real PostgreSQL, Redis, gunicorn and workers (``pg_url``, ``pg_app``, ``web``, ``worker``...).
+    "tests.fixtures.services",
+    # The tiny classifier (``corpus``, ``trained``, ``model``, ``models_dir``...) for every area.
+    "tests.fixtures.tinymodel",
+]
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +66,34 @@ def site(app: Flask, receiver: Receiver) -> SiteClient:
     created, secret = add_site(db.session, slug="demo", callback_url=receiver.url)
     receiver.secrets.append(secret)
     return SiteClient(app.test_client(), created.slug, secret)
+
+
+@pytest.fixture
+def house(app: Flask, tmp_path: Path) -> Flask:
+    """Score with the review-queue house rules (an area may override it with its own)."""
+    (tmp_path / "rules" / "house.yaml").write_text(QUEUE_RULES)
+    reconfigure(app)
+    return app
+
+
+@pytest.fixture
+def alice(house: Flask) -> Moderator:
+    """A moderator on ``house``."""
+    return api_user(house, "alice", "moderator")
+
+
+@pytest.fixture
+def bob(house: Flask) -> Moderator:
+    """Another moderator on ``house``."""
+    return api_user(house, "bob", "moderator")
+
+
+@pytest.fixture
+def root(house: Flask) -> Moderator:
+    """An admin on ``house``."""
+    return api_user(house, "root", "admin")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the fault-injection test last: it is the slowest."""
+    items.sort(key=lambda item: item.get_closest_marker("faults") is not None)

@@ -1,4 +1,4 @@
-"""Test helpers: an app factory, payloads, house rules, signed site requests (in process, HTTP)."""
+"""Test factories: an app, payloads, house rules, signed site requests (in process, HTTP), users."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import requests
 from flask import Flask, current_app
 
 import moderation.jobs as jobs
+from moderation.accounts.service import add_user
 from moderation.app import create_app
 from moderation.callbacks.models import Delivery
 from moderation.classifier.service import init_models
@@ -23,6 +25,8 @@ from moderation.rules.store import init_rules
 from moderation.scoring.sweeper import sweep
 from moderation.signing import signature_headers as sign_headers
 
+#: The checkout: rules/, models/, docs/, pyproject.toml are read from here.
+ROOT = Path(__file__).resolve().parents[1]
 EMPTY_RULES = "default: approve\nrules: []\n"
 # CI sets this: integration tests must run there, never skip for want of a service.
 REQUIRED = os.environ.get("MODERATION_REQUIRE_SERVICES") == "1"
@@ -223,3 +227,55 @@ def in_threads(work: Callable[[int], None], count: int, timeout: float = 60) -> 
     for thread in threads:
         thread.join(timeout)
     return errors
+
+
+@dataclass
+class Moderator:
+    """An API user with a bearer token."""
+
+    client: Any
+    name: str
+    token: str
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, **params: Any) -> Any:
+        """GET with the token."""
+        return self.client.get(path, query_string=params, headers=self._headers())
+
+    def post(self, path: str, body: Any = None) -> Any:
+        """POST JSON with the token."""
+        return self.client.post(
+            path, json=body if body is not None else {}, headers=self._headers()
+        )
+
+    def page(self, **params: Any) -> dict[str, Any]:
+        """A queue page (asserts 200)."""
+        response = self.get("/v1/queue", **params)
+        assert response.status_code == 200, response.json
+        return response.json  # type: ignore[no-any-return]
+
+
+def api_user(app: Flask, name: str, role: str) -> Moderator:
+    """A new user with ``role`` and a client holding their token."""
+    _, token = add_user(db.session, name=name, role=role)
+    return Moderator(app.test_client(), name, token)
+
+
+def flag(
+    site: SiteClient, cid: str, reporter: str, source: str = "native", reason: str = "insult"
+) -> Any:
+    """A signed reader report on ``cid``."""
+    path = f"/v1/sites/{site.slug}/comments/{cid}/flags"
+    body = {"reporter": {"id": reporter, "source": source}, "reason": reason}
+    raw = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", **sign_headers(site.secret, "POST", path, raw)}
+    return site.client.post(path, data=raw, headers=headers)
+
+
+def make_regular(site: SiteClient, reporter: str, approved: int = 3) -> None:
+    """A reader with a history of approved comments (trust 1), verified e-mail."""
+    for i in range(approved):
+        author = {"id": reporter, "source": "native", "email_verified": True}
+        site.post(payload(f"{reporter}-{i}", body=f"Bon article {i}", author=author))

@@ -1,6 +1,6 @@
 """Fault injection: the real stack under steady webhook traffic while its parts die.
 
-Used by ``bench/faults`` (2,000 comments) and ``tests/integration/test_faults.py``
+Used by ``bench/faults`` (2,000 comments) and ``tests/bench/test_faults.py``
 (a short run). One run (``run.py``):
 
 1. a private PostgreSQL and a private Redis (no persistence) on free ports, started

@@ -16,9 +16,8 @@ from moderation.extensions import db
 from moderation.perspective.keys import add_key
 from moderation.perspective.models import ApiKey, Feedback, ScoredText
 from moderation.sites.service import add_site
-from tests.helpers import make_app
+from tests.helpers import ROOT, make_app
 
-ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
 # Coral's analyze body, byte for byte (compact JSON; research/compat.md §2.1).
 CORAL = (

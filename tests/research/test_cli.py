@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from moderation.training.train import TrainConfig
 from research import tables
 from research.crossval import __main__ as crossval_cli
-from tests.tinymodel import synthetic_cross_source
+from tests.fixtures.tinymodel import synthetic_cross_source
 
 
 def test_tables_print_the_ceilings_and_the_cross_source_tables_beside_the_model(

@@ -15,7 +15,7 @@ from research import crossval
 from research.crossval import assemble, fold_plan, run_folds, training_rows
 from research.crossval_report import plain, report
 from research.pipeline_eval import decide_rows, neutral_body
-from tests.tinymodel import FAST, LEXICON, synthetic_cross_source
+from tests.fixtures.tinymodel import FAST, LEXICON, synthetic_cross_source
 
 PLAN = (("tox_fr", "hate_en"),)
 RULES = """

@@ -15,7 +15,7 @@ from moderation.training.operating import (
     operating_table,
     top_share_cutoff,
 )
-from tests.tinymodel import synthetic_cross_source
+from tests.fixtures.tinymodel import synthetic_cross_source
 
 BASE = {
     lang: {label: {"likely": 0.6, "very_likely": 0.7} for label in LABELS}

@@ -11,7 +11,7 @@ from moderation.contracts import LABELS
 from moderation.training.calibrate import MIN_HITS, PRECISION_TARGETS
 from moderation.training.corpora import CALIB, TRAIN, VALID, Corpus, split
 from moderation.training.train import Trained, train
-from tests.tinymodel import FAST, LEXICON
+from tests.fixtures.tinymodel import FAST, LEXICON
 
 
 def test_split_is_stratified_per_source_and_deterministic(corpus: Corpus) -> None:
