@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.queue.test_queue_pages import check_every_walk
+from tests.review.test_queue_pages import check_every_walk
 
 pytestmark = pytest.mark.integration
 

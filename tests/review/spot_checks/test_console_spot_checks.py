@@ -10,7 +10,7 @@ from moderation.extensions import db
 from moderation.queue.models import ReviewItem
 from tests.console.conftest import make_moderator, sign_in
 from tests.helpers import payload
-from tests.queue.spot_checks.test_spot_check_queue import RUDE_BUT_APPROVED
+from tests.review.spot_checks.test_spot_check_queue import RUDE_BUT_APPROVED
 
 
 def _signed_in(spot_checking, site):

@@ -6,7 +6,7 @@ import pytest
 from alembic import command
 
 from moderation.dbcli import alembic_config
-from tests.queue.spot_checks.test_migration import check_round_trip
+from tests.review.spot_checks.test_migration import check_round_trip
 
 pytestmark = pytest.mark.integration
 
