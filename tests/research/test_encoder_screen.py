@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from research.encoder_screen import table
-from tests.tinymodel import synthetic_cross_source
+from tests.fixtures.tinymodel import synthetic_cross_source
 
 
 def test_a_mix_that_ranks_better_shows_a_higher_auc() -> None:

@@ -17,7 +17,7 @@ from moderation.classifier.model import LinearModel
 from moderation.training.corpora import Corpus
 from moderation.training.embeddings import embed
 from moderation.training.train import Trained, train
-from tests.tinymodel import FAST, LEXICON
+from tests.fixtures.tinymodel import FAST, LEXICON
 
 
 class HashedWords:
