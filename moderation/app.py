@@ -22,6 +22,7 @@ from moderation.heap import settle_heap
 from moderation.jobs import init_jobs
 from moderation.limits import init_limits
 from moderation.logs import configure_logging
+from moderation.numbers import AsciiIntConverter
 from moderation.ops.views import bp as ops
 from moderation.perspective.views import bp as perspective
 from moderation.privacy.views import bp as privacy
@@ -87,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every HTTP area, then the console, then the request's unit of work."""
+    app.url_map.converters["int"] = AsciiIntConverter  # before any rule is bound
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_console(app)  # before own_requests: console views are units of work too

@@ -12,7 +12,7 @@ _UNITS = {
     "d": 86400, "day": 86400, "j": 86400, "jour": 86400,
     "w": 604800, "week": 604800, "semaine": 604800,
 }  # fmt: skip
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)\s*")
 MAX_DURATION = timedelta(days=36500)
 
 

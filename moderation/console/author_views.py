@@ -15,6 +15,7 @@ from moderation.console.render import short
 from moderation.db import utcnow
 from moderation.exceptions import Invalid
 from moderation.extensions import db
+from moderation.numbers import ascii_int
 from moderation.review.authors import add_sanction, author_view
 
 #: Sanctions a moderator may give from the console ("trust" stays with the API).
@@ -85,9 +86,10 @@ def sanction(author_id: int) -> Response:
     hours = request.form.get("hours", "")
     until = None
     if hours:
-        if not hours.isdigit() or not 0 < int(hours) <= 24 * 366:
+        count = ascii_int(hours, limit=24 * 366)
+        if not count:
             raise Invalid("Duration in hours, at most a year.", fields={"hours": ["Invalid."]})
-        until = utcnow() + dt.timedelta(hours=int(hours))
+        until = utcnow() + dt.timedelta(hours=count)
     elif kind == "suspend":
         raise Invalid("A suspension needs a duration.", fields={"hours": ["Required."]})
     reason = (request.form.get("reason") or "").strip()[:500] or None

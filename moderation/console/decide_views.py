@@ -21,6 +21,7 @@ import moderation.events as events
 from moderation.comments.models import Comment
 from moderation.console.blueprint import is_htmx
 from moderation.extensions import db
+from moderation.numbers import ascii_int
 from moderation.queue.models import ReviewItem
 from moderation.review import service
 from moderation.review import undo as decisions
@@ -28,7 +29,8 @@ from moderation.sites.models import Site
 
 
 def _item_ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("items") if v.isdigit()][:500]
+    found = (ascii_int(v) for v in request.form.getlist("items"))
+    return [n for n in found if n is not None][:500]
 
 
 def _answer(template: str, trigger: Mapping[str, object], **context: object) -> Response:

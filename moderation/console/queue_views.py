@@ -25,6 +25,7 @@ from moderation.console.blueprint import is_htmx
 from moderation.console.cards import build_cards
 from moderation.db import utcnow
 from moderation.extensions import db
+from moderation.numbers import ascii_int
 from moderation.queue.models import ReviewItem
 from moderation.review import service
 from moderation.sites.models import Site
@@ -137,9 +138,9 @@ def queue_counts() -> str:
 
 def sync() -> Response:
     """The state of the cards a page shows, and how many items arrived since it was drawn."""
-    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
-    raw_after = request.args.get("after", "0")
-    after = int(raw_after) if raw_after.isdigit() else 0
+    found = (ascii_int(i) for i in request.args.get("ids", "").split(","))
+    ids = [n for n in found if n is not None][:200]
+    after = ascii_int(request.args.get("after")) or 0
     name = request.args.get("queue", "pending")
     now = utcnow()
     state = {}

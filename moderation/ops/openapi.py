@@ -8,6 +8,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from moderation.api import Contract
 
@@ -68,7 +69,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         converters = rule._converters.items()
-        integers = {n: _integer(c) for n, c in converters if type(c).__name__ == "IntegerConverter"}
+        integers = {n: _integer(c) for n, c in converters if isinstance(c, IntegerConverter)}
         operations = {
             m.lower(): _operation(contract, rule.arguments, integers)
             for m in rule.methods or ()

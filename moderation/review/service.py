@@ -19,6 +19,7 @@ from moderation.db import utcnow
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.models import Flag
 from moderation.flags.service import settle_flags
+from moderation.numbers import MAX_INT
 from moderation.queue.items import resolved_values, take_item
 from moderation.queue.models import ReviewItem
 from moderation.review.appeals import resolve_appeal
@@ -27,8 +28,6 @@ from moderation.review.spot_checks import QUEUE as SPOT_CHECK_QUEUE
 from moderation.review.spot_checks import spot_check_record
 from moderation.sites.models import Site
 
-#: The largest value of the INTEGER columns (ids, priority) on every backend.
-MAX_INT = 2**31 - 1
 
 FILTERS = {
     "reason": ReviewItem.reason,

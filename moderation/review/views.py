@@ -19,7 +19,7 @@ from moderation.sites.service import get_site_or_404
 bp = Blueprint("queue", __name__, url_prefix="/v1/queue")
 _ERRORS = {401: None, 403: None, 404: None, 409: None}
 # Item ids beyond the column's range cannot exist: 404 from routing, not a database error.
-_ITEM = f"<int(max={service.MAX_INT}):item_id>"
+_ITEM = "<int:item_id>"  # at most MAX_INT (moderation/numbers.py)
 
 
 def _state(item: ReviewItem) -> Response:
