@@ -13,9 +13,14 @@ from moderation.comments.models import Comment, CommentRevision, Decision, Event
 from moderation.comments.service import comment_record
 from moderation.sites.models import Site
 
+#: What a moderator sees of a failed callback: the detail (host, port, address) is for admins.
+NO_ANSWER = "the site did not answer"
 
-def comment_history(session: Session, *, site: Site, comment: Comment) -> dict[str, Any]:
-    """The audit trail of SPEC §5, oldest first."""
+
+def comment_history(
+    session: Session, *, site: Site, comment: Comment, detail: bool = True
+) -> dict[str, Any]:
+    """The audit trail of SPEC §5, oldest first; ``detail``: callback errors as they were."""
     revisions = list(
         session.scalars(
             select(CommentRevision)
@@ -46,7 +51,7 @@ def comment_history(session: Session, *, site: Site, comment: Comment) -> dict[s
         "decisions": [
             {"id": d.id, "revision": d.revision, "status": d.status, **d.record} for d in decisions
         ],
-        "callbacks": _callbacks(session, comment.id),
+        "callbacks": _callbacks(session, comment.id, detail),
     }
 
 
@@ -67,7 +72,7 @@ def _event(event: Event) -> dict[str, Any]:
     }
 
 
-def _callbacks(session: Session, comment_id: int) -> list[dict[str, Any]]:
+def _callbacks(session: Session, comment_id: int, detail: bool) -> list[dict[str, Any]]:
     deliveries = list(
         session.scalars(
             select(Delivery).where(Delivery.comment_id == comment_id).order_by(Delivery.created_at)
@@ -84,7 +89,7 @@ def _callbacks(session: Session, comment_id: int) -> list[dict[str, Any]]:
             {
                 "at": a.attempted_at.isoformat(),
                 "status_code": a.status_code,
-                "error": a.error,
+                "error": a.error if detail or a.error is None else NO_ANSWER,
                 "duration_ms": a.duration_ms,
             }
         )

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import moderation.jobs as jobs
-from moderation.callbacks.http import site_session
+from moderation.callbacks.http import Pinned, pin, site_session
 from moderation.callbacks.models import Delivery, DeliveryAttempt
 from moderation.db import utcnow
 from moderation.signing import (
@@ -122,12 +122,12 @@ def send_deliveries(
 
 def _send_site(session: Session, site: Site, batch: list[Delivery], until: float) -> None:
     """One site's batch in order; once the site is down, the rest wait with the failed one."""
-    secrets, refused = valid_secrets(site), _refused(site)
+    secrets, target = valid_secrets(site), _check(site)
     for index, delivery in enumerate(batch):
         if time.monotonic() > until:  # the lease may end before another POST would
             _give_back(session, batch[index:])
             return
-        attempt = _post(site, delivery, secrets, refused)
+        attempt = _post(site, delivery, secrets, target)
         _record(session, delivery, attempt)
         if attempt.site_down:
             rest = batch[index + 1 :]
@@ -137,11 +137,11 @@ def _send_site(session: Session, site: Site, batch: list[Delivery], until: float
         _schedule(session, [delivery])
 
 
-def _refused(site: Site) -> Attempt | None:
-    """The URL check, once per batch: a refused URL fails every callback of the site alike."""
+def _check(site: Site) -> Attempt | Pinned:
+    """The URL check, once per batch: where to connect, or the refusal every callback gets."""
     started = time.perf_counter()
     try:
-        check_callback_url(
+        addresses = check_callback_url(
             site.callback_url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"]
         )
     except CallbackUrlError as exc:
@@ -152,12 +152,12 @@ def _refused(site: Site) -> Attempt | None:
             extra={"site": site.slug},
         )
         return Attempt(None, f"{type(exc).__name__}: {exc}"[:500], _ms(started))
-    return None
+    return pin(site.callback_url, addresses[0] if addresses else None)
 
 
-def _post(site: Site, delivery: Delivery, secrets: list[str], refused: Attempt | None) -> Attempt:
-    if refused is not None:
-        return refused
+def _post(site: Site, delivery: Delivery, secrets: list[str], target: Attempt | Pinned) -> Attempt:
+    if isinstance(target, Attempt):  # refused
+        return target
     body = json.dumps(
         {
             "event": delivery.event or "comment.moderated",
@@ -169,13 +169,14 @@ def _post(site: Site, delivery: Delivery, secrets: list[str], refused: Attempt |
     ).encode()
     headers = {
         "Content-Type": "application/json",
+        "Host": target.host,
         DELIVERY_HEADER: delivery.id,
         **callback_signature(site, secrets, body),
     }
     started = time.perf_counter()
     try:
-        response = site_session(site.callback_url).post(
-            site.callback_url,
+        response = site_session(target).post(
+            target.url,
             data=body,
             headers=headers,
             timeout=current_app.config["CALLBACK_TIMEOUT_SECONDS"],

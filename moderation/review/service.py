@@ -28,7 +28,6 @@ from moderation.review.spot_checks import QUEUE as SPOT_CHECK_QUEUE
 from moderation.review.spot_checks import spot_check_record
 from moderation.sites.models import Site
 
-
 FILTERS = {
     "reason": ReviewItem.reason,
     "language": ReviewItem.language,

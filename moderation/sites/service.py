@@ -61,7 +61,8 @@ def check_new_callback_url(url: str, *, warn: Callable[[str], None]) -> None:
     (no DNS on this machine, a site not yet live) is safe to register.
     """
     try:
-        check_callback_url(url, allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"])
+        allow = current_app.config["ALLOW_PRIVATE_CALLBACKS"]
+        check_callback_url(url, allow_private=allow, resolve=not allow)
     except CallbackHostUnresolved as exc:
         warn(f"{exc}; registered anyway, the host is checked again before every delivery.")
 
