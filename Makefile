@@ -27,7 +27,7 @@ migrate: install ## Apply database migrations (embedded SQLite unless DATABASE_U
 	$(BIN)/moderation db upgrade
 
 run: migrate ## Start web and worker (with beat) on the embedded default; Ctrl-C stops both
-	@mkdir -p var
+	@mkdir -p -m 700 var && chmod 700 var
 	@echo "web on http://127.0.0.1:$(PORT)/console/; try 'make demo' in another shell"
 	@MODERATION_ALLOW_PRIVATE_CALLBACKS=$${MODERATION_ALLOW_PRIVATE_CALLBACKS:-1} \
 	  exec $(PY) -m harness.run --port $(PORT)

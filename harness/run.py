@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     default_schedule = os.environ.get("MODERATION_BEAT_SCHEDULE", DEFAULT_SCHEDULE)
     parser.add_argument("--schedule", default=default_schedule, help="beat's schedule file")
     args = parser.parse_args(argv)
-    Path(args.schedule).parent.mkdir(parents=True, exist_ok=True)
+    # Everything the service writes (databases, broker, schedule, key) is its own only.
+    os.umask(0o077)
+    Path(args.schedule).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     supervisor = Supervisor(args.grace)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, supervisor.on_signal)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, make_url
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import IntegrityError
@@ -71,12 +73,30 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def private_sqlite(url: str) -> None:
+    """Create a SQLite database file readable by this user only (0600, a new folder 0700).
+
+    It holds comment bodies, IP addresses and e-mail addresses; SQLite would create it
+    with the umask's mode (often world-readable). Its -wal and -shm files take its mode.
+    An existing file that others can read is tightened.
+    """
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 def make_engine(url: str, prepared: bool = True) -> Engine:
     """Create an engine with settings suited to the backend (``prepared``: psycopg's own)."""
     # hide_parameters: a database error logged with its traceback must not carry the
     # statement's values (comment text, names, e-mail and IP addresses) into the logs.
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        event.listen(engine, "do_connect", lambda *_: private_sqlite(url))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # psycopg prepares a statement on the server after 5 uses on a connection; through a

@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
-from moderation.db import make_engine
+from moderation.db import make_engine, private_sqlite
 
 db_cli = click.Group("db", help="Database schema migrations.")
 
@@ -38,8 +38,8 @@ def current_revision(url: str) -> str | None:
 def upgrade(url: str | None = None) -> tuple[str | None, str | None]:
     """Migrate to the newest schema (creating the SQLite folder); the revisions before and after."""
     url = url or current_app.config["DATABASE_URL"]
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite:///"):
+        private_sqlite(url)
     before = current_revision(url)
     command.upgrade(alembic_config(url), "head")
     return before, current_revision(url)

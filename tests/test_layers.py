@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "contracts",
             "tdb",
             "durations",
+            "numbers",
             "fields",
             "db",
             "extensions",

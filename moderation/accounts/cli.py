@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from moderation.accounts import service
+from moderation.accounts import scopes, service
 from moderation.accounts.models import ROLES
 from moderation.extensions import db
 
@@ -18,15 +18,25 @@ users_cli = click.Group("users", help="Moderator and admin accounts.")
 @users_cli.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    help="A site this moderator works on (repeat for several); none: every site.",
+)
 @with_appcontext
-def add(name: str, role: str) -> None:
-    """Create a user and print its token once."""
+def add(name: str, role: str, sites: tuple[str, ...]) -> None:
+    """Create a user and print its token once; --site scopes a moderator to those sites."""
     try:
+        if sites and role != "moderator":
+            raise service.AccountError("Only moderators are scoped to sites.")
         user, token = service.add_user(db.session, name=name, role=role)
-    except service.AccountError as exc:
+        scoped = scopes.set_sites(db.session, user, sites)
+    except (service.AccountError, scopes.ScopeError) as exc:
         raise click.ClickException(str(exc)) from exc
     db.commit()  # the command is the unit of work
-    click.echo(json.dumps({"user": user.name, "role": user.role, "token": token}))
+    out = {"user": user.name, "role": user.role, "token": token}
+    click.echo(json.dumps(out | ({"sites": scoped} if scoped else {})))
 
 
 @users_cli.command("set-password")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify
 
 from moderation.accounts.auth import MODERATOR
+from moderation.accounts.scopes import visible_site
 from moderation.api import endpoint, refuse_nul
 from moderation.audit.service import comment_history
 from moderation.comments.service import find_comment
 from moderation.extensions import db
-from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("audit", __name__, url_prefix="/v1/comments")
 bp.url_value_preprocessor(refuse_nul)
@@ -28,7 +28,7 @@ HISTORY = {
 )
 def history(site: str, cid: str) -> Response:
     """Every state change with who, when, why, and the versions that decided."""
-    found = get_site_or_404(db.session, site)
+    found = visible_site(db.session, g.user, site)
     comment = find_comment(db.session, found, cid)
     detail = g.user.role == "admin"  # a delivery error names hosts and addresses
     return jsonify(comment_history(db.session, site=found, comment=comment, detail=detail))

@@ -8,10 +8,11 @@ from flask import Response, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from moderation.authors import notes
-from moderation.authors.models import Sanction
+from moderation.authors.models import Author, Sanction
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.console.blueprint import is_htmx
 from moderation.console.render import short
+from moderation.console.scoping import require_site
 from moderation.db import utcnow
 from moderation.exceptions import Invalid
 from moderation.extensions import db
@@ -46,9 +47,15 @@ def _comments(author_id: int) -> list[dict[str, object]]:
     return [{"comment": c, "text": short(t, 240), "decision": latest.get(c.id)} for c, t in rows]
 
 
+def _author(author_id: int) -> Author:
+    found = notes.get_author(db.session, author_id)
+    require_site(found.site_id)
+    return found
+
+
 def author(author_id: int) -> str:
     """The drawer (a fragment for htmx, a page otherwise)."""
-    found = notes.get_author(db.session, author_id)
+    found = _author(author_id)
     sanctions = db.session.scalars(
         select(Sanction).where(Sanction.author_id == found.id).order_by(Sanction.id.desc())
     )
@@ -72,14 +79,14 @@ def _back(author_id: int) -> Response:
 
 def add_note(author_id: int) -> Response:
     """Add a moderator note."""
-    found = notes.get_author(db.session, author_id)
+    found = _author(author_id)
     notes.add_note(db.session, author=found, body=request.form.get("body", ""), actor=g.user.name)
     return _back(author_id)
 
 
 def sanction(author_id: int) -> Response:
     """Ban, suspend for a duration, or pre-moderate; the pipeline enforces it from now on."""
-    found = notes.get_author(db.session, author_id)
+    found = _author(author_id)
     kind = request.form.get("kind", "")
     if kind not in KINDS:
         raise Invalid("Unknown sanction.", fields={"kind": ["Unknown sanction."]})
@@ -106,6 +113,6 @@ def sanction(author_id: int) -> Response:
 
 def lift(author_id: int, sanction_id: int) -> Response:
     """End a sanction now."""
-    found = notes.get_author(db.session, author_id)
+    found = _author(author_id)
     notes.lift_sanction(db.session, author=found, sanction_id=sanction_id)
     return _back(author_id)

@@ -18,8 +18,10 @@ from flask import (
 from sqlalchemy import select
 
 import moderation.events as events
+from moderation.authors.notes import get_author
 from moderation.comments.models import Comment
 from moderation.console.blueprint import is_htmx
+from moderation.console.scoping import require_site
 from moderation.extensions import db
 from moderation.numbers import ascii_int
 from moderation.queue.models import ReviewItem
@@ -79,6 +81,7 @@ def decide() -> Response:
 def reject_author(author_id: int) -> Response:
     """Reject every open item of this author's comments (same path as a bulk reject)."""
     reason = request.form.get("reason") or None
+    require_site(get_author(db.session, author_id).site_id)
     outcome = decisions.decide(
         db.session,
         item_ids=decisions.author_items(db.session, author_id=author_id),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from moderation.console import live
 from moderation.console.blueprint import is_htmx
 from moderation.console.cards import build_cards
+from moderation.console.scoping import my_sites
 from moderation.db import utcnow
 from moderation.extensions import db
 from moderation.numbers import ascii_int
@@ -38,14 +39,17 @@ PAGE = 25
 COUNT_CAP = 9999  # counts stop here: "9999+" is enough to know, and stays fast
 
 
+def _open(queue: str) -> Any:
+    """The open items of ``queue`` the user may see."""
+    query = select(ReviewItem.id).where(ReviewItem.status == "open", ReviewItem.queue == queue)
+    sites = my_sites()
+    return query if sites is None else query.where(ReviewItem.site_id.in_(sites))
+
+
 def queues(session: Session) -> list[str]:
     """The tab list: the base queues, then any other queue that has open items."""
     extra = [
-        q
-        for q in sorted(set(KNOWN_QUEUES) - set(BASE_QUEUES))
-        if session.scalar(
-            select(ReviewItem.id).where(ReviewItem.status == "open", ReviewItem.queue == q).limit(1)
-        )
+        q for q in sorted(set(KNOWN_QUEUES) - set(BASE_QUEUES)) if session.scalar(_open(q).limit(1))
     ]
     return [*BASE_QUEUES, *extra]
 
@@ -54,12 +58,7 @@ def counts(session: Session, names: list[str]) -> dict[str, int]:
     """Open items per queue, capped at ``COUNT_CAP + 1``."""
     found = {}
     for name in names:
-        capped = (
-            select(ReviewItem.id)
-            .where(ReviewItem.status == "open", ReviewItem.queue == name)
-            .limit(COUNT_CAP + 1)
-            .subquery()
-        )
+        capped = _open(name).limit(COUNT_CAP + 1).subquery()
         found[name] = session.scalar(select(func.count()).select_from(capped)) or 0
     return found
 
@@ -101,6 +100,7 @@ def queue(name: str) -> str:
         limit=PAGE,
         cursor=request.args.get("cursor") or None,
         sort=sort,
+        sites=my_sites(),
     )
     cards = build_cards(db.session, items)
     args = {k: v for k, v in request.args.items() if k in FILTER_NAMES and v}
@@ -115,10 +115,16 @@ def queue(name: str) -> str:
         queues=names,
         counts=counts(db.session, names),
         reasons=_reason_choices(),
-        sites=list(db.session.scalars(select(Site.slug).order_by(Site.slug))),
+        sites=_site_choices(),
         newest=newest,
         live=live.live_enabled(),
     )
+
+
+def _site_choices() -> list[str]:
+    query = select(Site.slug).order_by(Site.slug)
+    sites = my_sites()
+    return list(db.session.scalars(query if sites is None else query.where(Site.id.in_(sites))))
 
 
 def _reason_choices() -> list[str]:
@@ -144,12 +150,13 @@ def sync() -> Response:
     name = request.args.get("queue", "pending")
     now = utcnow()
     state = {}
+    sites = my_sites()
     for item in db.session.scalars(select(ReviewItem).where(ReviewItem.id.in_(ids))):
+        if sites is not None and item.site_id not in sites:
+            continue
         claimed = item.claimed_by if item.claim_expires_at and item.claim_expires_at > now else None
         state[item.id] = {"status": item.status, "by": item.resolved_by, "claimed_by": claimed}
-    query = select(ReviewItem.id).where(
-        ReviewItem.status == "open", ReviewItem.queue == name, ReviewItem.id > after
-    )
+    query = _open(name).where(ReviewItem.id > after)
     for key, value in _filters().items():
         if value is not None and key != "section":
             query = query.where(service.FILTERS[key] == value)

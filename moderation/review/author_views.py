@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts.auth import MODERATOR
+from moderation.accounts.scopes import visible_site
 from moderation.api import endpoint, load, read_json, refuse_nul
 from moderation.authors.schemas import author_schema, sanction_input, sanction_schema
 from moderation.authors.service import find_author, sanction_view
 from moderation.extensions import db
 from moderation.review import authors
-from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("authors", __name__, url_prefix="/v1/authors/<site>/<source>/<author_id>")
 bp.url_value_preprocessor(refuse_nul)
@@ -26,7 +26,7 @@ _ERRORS = {401: None, 403: None, 404: None}
 )
 def get_author(site: str, source: str, author_id: str) -> Response:
     """Counts by outcome, rejection rate, trust level, sanctions."""
-    found = get_site_or_404(db.session, site)
+    found = visible_site(db.session, g.user, site)
     author = find_author(db.session, site_id=found.id, source=source, external_id=author_id)
     return jsonify(author_schema.dump(authors.author_view(db.session, author)))
 
@@ -42,7 +42,7 @@ def get_author(site: str, source: str, author_id: str) -> Response:
 def add_sanction(site: str, source: str, author_id: str) -> tuple[Response, int]:
     """ban, suspend, premoderate or trust, with optional expiry and reason."""
     data = load(sanction_input, read_json(request))
-    found = get_site_or_404(db.session, site)
+    found = visible_site(db.session, g.user, site)
     author = find_author(db.session, site_id=found.id, source=source, external_id=author_id)
     added = authors.add_sanction(
         db.session, author=author, actor=f"moderator:{g.user.name}", **data

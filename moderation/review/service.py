@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from moderation.accounts.models import User
+from moderation.accounts.scopes import in_scope
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
@@ -49,9 +50,15 @@ def list_queue(
     limit: int,
     cursor: str | None,
     sort: str = "priority",
+    sites: frozenset[int] | None = None,
 ) -> tuple[list[ReviewItem], str | None]:
-    """One page of open items, highest priority first, then oldest; and the next cursor."""
+    """One page of open items, highest priority first, then oldest; and the next cursor.
+
+    ``sites``: only those sites' items (a scoped moderator's); None: every site.
+    """
     query = select(ReviewItem).where(ReviewItem.status == "open", ReviewItem.queue == queue)
+    if sites is not None:
+        query = query.where(ReviewItem.site_id.in_(sites))
     for name, value in filters.items():
         if value is not None and name == "section":
             query = query.where(_in_section(value))
@@ -137,8 +144,16 @@ def get_item(session: Session, item_id: int) -> ReviewItem:
     return item
 
 
+def check_scope(session: Session, item_id: int, user: User) -> None:
+    """404 for an item of a site ``user`` is not scoped to, as for one that does not exist."""
+    site_id = session.scalar(select(ReviewItem.site_id).where(ReviewItem.id == item_id))
+    if site_id is not None and not in_scope(session, user, site_id):
+        raise NotFound(f"No queue item {item_id}.")
+
+
 def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
     """Take an exclusive lease on an open item; 409 if another moderator holds it."""
+    check_scope(session, item_id, user)
     now = utcnow()
     expires = now + dt.timedelta(minutes=current_app.config["CLAIM_MINUTES"])
     values = {"claimed_by": user.name, "claim_expires_at": expires}
@@ -154,6 +169,7 @@ def claim(session: Session, *, item_id: int, user: User) -> ReviewItem:
 
 def release(session: Session, *, item_id: int, user: User) -> ReviewItem:
     """Give a claim back (admins may release anyone's)."""
+    check_scope(session, item_id, user)
     item = get_item(session, item_id)
     holder = or_(ReviewItem.claimed_by == user.name, ReviewItem.claimed_by.is_(None))
     if user.role == "admin":
@@ -179,6 +195,7 @@ def resolve(
     if reason and reason not in (allowed := allowed_reasons(current_app.config["REASON_CODES"])):
         message = f"Unknown reason code; allowed: {', '.join(sorted(allowed))}."
         raise Invalid(message, fields={"reason": [message]})
+    check_scope(session, item_id, user)
     now = utcnow()
     values = resolved_values(user.name, now)
     # Appeals are decided apart (another human; approve reverses): left out of the UPDATE.

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts.auth import MODERATOR
+from moderation.accounts.scopes import site_scope, visible_site
 from moderation.api import endpoint, load, read_json
 from moderation.dsa.knowledge import shown_to_moderator
 from moderation.extensions import db
@@ -14,7 +15,6 @@ from moderation.queue.models import ReviewItem
 from moderation.review import service
 from moderation.review.present import present_items
 from moderation.review.schemas import page_schema, query_schema, resolve_schema, state_schema
-from moderation.sites.service import get_site_or_404
 
 bp = Blueprint("queue", __name__, url_prefix="/v1/queue")
 _ERRORS = {401: None, 403: None, 404: None, 409: None}
@@ -52,9 +52,14 @@ def list_queue() -> Response:
     """Ordered by priority, then oldest first; filter and page with a cursor."""
     args = load(query_schema, request.args.to_dict())
     filters: dict[str, Any] = {k: args[k] for k in ("reason", "source", "language", "article")}
-    filters["site"] = get_site_or_404(db.session, args["site"]).id if args["site"] else None
+    filters["site"] = visible_site(db.session, g.user, args["site"]).id if args["site"] else None
     items, next_cursor = service.list_queue(
-        db.session, queue=args["queue"], filters=filters, limit=args["limit"], cursor=args["cursor"]
+        db.session,
+        queue=args["queue"],
+        filters=filters,
+        limit=args["limit"],
+        cursor=args["cursor"],
+        sites=site_scope(db.session, g.user),
     )
     actor = f"moderator:{g.user.name}"
     shown_to_moderator(db.session, [item.comment_id for item in items], actor=actor)

@@ -23,7 +23,7 @@ def new_secret() -> str:
 
 def _load_or_create_key_file(path: Path) -> str:
     # Embedded default only: production sets MODERATION_SECRET_KEY on every host.
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
