@@ -64,7 +64,10 @@ COMMANDS = {
         "moderation.sites.cli",
         "sites_cli",
         "Client sites and their signing secrets.",
-        extra=("moderation.perspective.cli:KEY_COMMANDS", "moderation.coral.cli:set_coral_secret"),
+        extra=(
+            "moderation.perspective.cli:SITES_COMMANDS",
+            "moderation.coral.cli:set_coral_secret",
+        ),
     ),
     "users": Entry("moderation.accounts.cli", "users_cli", "Moderator and admin accounts."),
 }

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from moderation.accounts.models import User
 from moderation.accounts.service import add_user, set_password
+from moderation.callbacks.service import cancel_pending
 from moderation.demo_receiver import Receiver
 from moderation.extensions import db
 from moderation.signing import url_headers
@@ -40,6 +41,19 @@ def _site_secret(slug: str, callback_url: str) -> str:
     site.callback_url = callback_url
     # A secret is never shown twice: the demo takes a fresh one each run.
     return service.rotate_secret(db.session, slug=slug)[1]
+
+
+def _stop_callbacks(slug: str) -> None:
+    """The receiver is gone: the site's callbacks, pending or to come, are not sent.
+
+    Decisions taken later in the console would otherwise retry a dead port for the whole
+    retry window; ``moderation sites set-callback demo URL`` points them somewhere live.
+    """
+    site = service.get_site(db.session, slug)
+    if site is not None:
+        site.callback_url = ""
+        cancel_pending(db.session, site_id=site.id)
+        db.commit()
 
 
 #: Comments the house rules hold for review, so the console has work to show (``make demo``).
@@ -89,10 +103,13 @@ def demo_command(url: str, body: str, port: int) -> None:
     raw = json.dumps(payload).encode()
     target = f"{url}/v1/sites/demo/comments"
     headers = {"Content-Type": "application/json", **url_headers(secret, "POST", target, raw)}
-    with Receiver([secret], port=port) as receiver:
-        posted = requests.post(target, data=raw, headers=headers, timeout=10)
-        click.echo(f"POST -> {posted.status_code} {posted.text}")
-        received = receiver.wait_for(1, timeout=30)
+    try:
+        with Receiver([secret], port=port) as receiver:
+            posted = requests.post(target, data=raw, headers=headers, timeout=10)
+            click.echo(f"POST -> {posted.status_code} {posted.text}")
+            received = receiver.wait_for(1, timeout=30)
+    finally:
+        _stop_callbacks("demo")
     if not received:
         raise click.ClickException("No callback within 30 s: is the worker running?")
     callback = {k: v for k, v in received[0].items() if k not in ("headers", "raw")}
@@ -103,5 +120,6 @@ def demo_command(url: str, body: str, port: int) -> None:
     _post_held(url, secret)
     click.echo(
         f"console: {url}/console/ as moderateur / {_console_user()} "
-        f"({len(HELD)} comments held for review)"
+        f"({len(HELD)} comments held for review; their decisions call back nowhere: "
+        "`moderation sites set-callback demo URL` to receive them)"
     )

@@ -122,6 +122,10 @@ def send_deliveries(
 
 def _send_site(session: Session, site: Site, batch: list[Delivery], until: float) -> None:
     """One site's batch in order; once the site is down, the rest wait with the failed one."""
+    if not site.callback_url:  # no receiver (the demo's site once the demo ends): not sent
+        for delivery in batch:
+            delivery.status = "cancelled"
+        return
     secrets, target = valid_secrets(site), _check(site)
     for index, delivery in enumerate(batch):
         if time.monotonic() > until:  # the lease may end before another POST would

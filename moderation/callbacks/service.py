@@ -28,6 +28,17 @@ def supersede_pending(session: Session, *, comment_id: int) -> None:
     )
 
 
+def cancel_pending(session: Session, *, site_id: int) -> int:
+    """Stop every unsent callback of a site (its receiver is gone); how many were stopped."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.site_id == site_id, Delivery.status == "pending")
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def hold_pending(session: Session, *, comment_id: int, seconds: float) -> list[str]:
     """Delay a comment's unsent callbacks by ``seconds`` (the console's undo window).
 

@@ -1,4 +1,4 @@
-"""``moderation sites add-key`` / ``revoke-key``: keys for Perspective-compatible clients."""
+"""``moderation sites add-key`` / ``revoke-key`` / ``list``: Perspective keys, sites with them."""
 
 from __future__ import annotations
 
@@ -39,4 +39,29 @@ def revoke_key(slug: str, key: str) -> None:
     click.echo(json.dumps({"site": slug, "revoked": True}))
 
 
-KEY_COMMANDS = (add_key, revoke_key)
+@click.command("list")
+@click.option("--table", is_flag=True, help="Aligned columns instead of JSON lines.")
+@with_appcontext
+def list_sites(table: bool) -> None:
+    """Every site: slug, callback URL, creation time, live keys (no secret)."""
+    rows: list[dict[str, str | int]] = [
+        {
+            "site": site.slug,
+            "callback_url": site.callback_url,
+            "created_at": site.created_at.isoformat(),
+            "keys": count,
+        }
+        for site, count in keys.sites_with_keys(db.session)
+    ]
+    if not table:
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    width = max([len("site"), *(len(str(row["site"])) for row in rows)])
+    click.echo(f"{'site':<{width}}  {'created_at':<32}  keys  callback_url")
+    for row in rows:
+        line = f"{row['site']:<{width}}  {row['created_at']:<32}  {row['keys']:>4}"
+        click.echo(f"{line}  {row['callback_url']}")
+
+
+SITES_COMMANDS = (add_key, revoke_key, list_sites)

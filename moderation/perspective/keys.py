@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from moderation.db import utcnow
@@ -61,3 +61,15 @@ def _site(session: Session, slug: str) -> Site:
     if site is None:
         raise SiteError(f"No site {slug!r}.")
     return site
+
+
+def sites_with_keys(session: Session) -> list[tuple[Site, int]]:
+    """Every site, oldest first, with the number of its keys not revoked."""
+    live = func.count(ApiKey.id).filter(ApiKey.revoked_at.is_(None))
+    rows = session.execute(
+        select(Site, live)
+        .outerjoin(ApiKey, ApiKey.site_id == Site.id)
+        .group_by(Site.id)
+        .order_by(Site.created_at, Site.id)
+    ).all()
+    return [(site, int(count)) for site, count in rows]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 
 import click
@@ -32,6 +33,22 @@ def add(slug: str, callback_url: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.commit()  # the command is the unit of work
     click.echo(json.dumps({"site": site.slug, "secret": secret}))
+
+
+@sites_cli.command("set-callback")
+@click.argument("slug")
+@click.argument("url")
+@with_appcontext
+def set_callback(slug: str, url: str) -> None:
+    """Point SLUG's decision callbacks at URL (checked as ``sites add`` checks it)."""
+    try:
+        site, previous = service.set_callback(
+            db.session, slug=slug, callback_url=url, actor=f"cli:{getpass.getuser()}", warn=_warn
+        )
+    except (service.SiteError, CallbackUrlError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()
+    click.echo(json.dumps({"site": site.slug, "callback_url": url, "previous": previous}))
 
 
 def _warn(message: str) -> None:

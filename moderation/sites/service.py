@@ -11,13 +11,15 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.db import utcnow
+from moderation.db import on_commit, utcnow
 from moderation.exceptions import Invalid, NotFound
 from moderation.sites import secrets
 from moderation.sites.models import Site
 from moderation.sites.urls import CallbackHostUnresolved, check_callback_url
 
 log = logging.getLogger(__name__)
+#: Changes to sites, logged once committed: who, which site, what was and what is.
+audit = logging.getLogger("moderation.audit.sites")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -52,6 +54,26 @@ def add_site(
     session.add(site)
     session.flush()
     return site, secret
+
+
+def set_callback(
+    session: Session,
+    *,
+    slug: str,
+    callback_url: str,
+    actor: str,
+    warn: Callable[[str], None] = log.warning,
+) -> tuple[Site, str]:
+    """Point a site's callbacks at a new URL, checked as ``add_site`` checks it; audited."""
+    site = get_site(session, slug)
+    if site is None:
+        raise SiteError(f"No site {slug!r}.")
+    check_new_callback_url(callback_url, warn=warn)
+    previous, site.callback_url = site.callback_url, callback_url
+    session.flush()
+    change = {"site": slug, "actor": actor, "previous": previous, "callback_url": callback_url}
+    on_commit(session, lambda: audit.info("site callback changed", extra=change))
+    return site, previous
 
 
 def check_new_callback_url(url: str, *, warn: Callable[[str], None]) -> None:
