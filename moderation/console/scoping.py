@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import g
 
 from moderation.accounts.scopes import site_scope
+from moderation.exceptions import NotFound
 from moderation.extensions import db
 
 
@@ -20,4 +21,4 @@ def require_site(site_id: int) -> None:
     """404 unless the user works on this site (out of scope looks like absent)."""
     sites = my_sites()
     if sites is not None and site_id not in sites:
-        abort(404)
+        raise NotFound("No such item.")

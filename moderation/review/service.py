@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from moderation.accounts.models import User
-from moderation.accounts.scopes import in_scope
+from moderation.accounts.scopes import site_scope
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
 from moderation.db import utcnow
@@ -146,8 +146,11 @@ def get_item(session: Session, item_id: int) -> ReviewItem:
 
 def check_scope(session: Session, item_id: int, user: User) -> None:
     """404 for an item of a site ``user`` is not scoped to, as for one that does not exist."""
+    scope = site_scope(session, user)
+    if scope is None:  # unscoped: no read of the item before its guarded update
+        return
     site_id = session.scalar(select(ReviewItem.site_id).where(ReviewItem.id == item_id))
-    if site_id is not None and not in_scope(session, user, site_id):
+    if site_id is not None and site_id not in scope:
         raise NotFound(f"No queue item {item_id}.")
 
 

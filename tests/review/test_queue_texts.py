@@ -89,15 +89,15 @@ def test_the_openapi_document_shows_the_texts(app):
     assert schemas["CommentPayload"]["additionalProperties"] is True  # unknown fields accepted
 
 
-def test_a_seen_queue_page_takes_six_statements(site, alice):
-    # The token, the items, the knowledge check, one join for the comments with their
-    # site, author, latest decision and text, then sanctions and flags.
+def test_a_seen_queue_page_takes_seven_statements(site, alice):
+    # The token, the user's site scope, the items, the knowledge check, one join for the
+    # comments with their site, author, latest decision and text, then sanctions and flags.
     for n in range(3):
         site.post(payload(f"c-{n}", body=HELD))
     alice.page()  # the first showing records the moderators' knowledge (once)
     with counting_queries() as statements:
         assert len(alice.page()["items"]) == 3
-    assert len(statements) == 6, statements
+    assert len(statements) == 7, statements
 
 
 def test_claim_and_resolve_never_read_the_item_around_their_update(site, alice):
@@ -106,7 +106,8 @@ def test_claim_and_resolve_never_read_the_item_around_their_update(site, alice):
     item_id = alice.page()["items"][0]["id"]
     with counting_queries() as claimed:
         assert alice.post(f"/v1/queue/{item_id}/claim").json["claimed_by"] == "alice"
-    assert len(claimed) == 4, claimed  # token, UPDATE … RETURNING, the comment, the event
+    # token, the user's site scope, UPDATE … RETURNING, the comment, the event
+    assert len(claimed) == 5, claimed
     with counting_queries() as resolved:
         state = alice.post(f"/v1/queue/{item_id}/resolve", {"action": "approve"}).json
     assert state["status"] == "resolved" and state["resolved_by"] == "alice"
