@@ -15,7 +15,14 @@ def limited(console_app, tmp_path):
     """The same database, served with limits on."""
     make_moderator("alice")
     make_moderator("bob")
-    return make_app(console_app.config["DATABASE_URL"], tmp_path, RATE_LIMITS_ENABLED=True)
+    # The per-address request ceiling (50 a second) is not under test here: thirty refused
+    # sign-ins are sixty fast requests, which a quick machine fits in one second's window.
+    return make_app(
+        console_app.config["DATABASE_URL"],
+        tmp_path,
+        RATE_LIMITS_ENABLED=True,
+        RATE_LIMIT_CLIENT="1000/second",
+    )
 
 
 def attempt(app, name, password, address="192.0.2.1"):
@@ -26,9 +33,6 @@ def attempt(app, name, password, address="192.0.2.1"):
     return client.post("/console/login", data=data)
 
 
-# Quarantined: it passes alone but answers bob 429 after the whole suite (shared limiter
-# state not yet found); the same guarantee across addresses is tested below.
-@pytest.mark.xfail(reason="order-dependent in the full suite; under investigation", strict=False)
 def test_one_user_s_failures_do_not_lock_out_another_from_the_same_address(limited):
     codes = [attempt(limited, "alice", "wrong password").status_code for _ in range(30)]
     assert codes[:10] == [401] * 10 and set(codes[10:]) == {429}
