@@ -37,3 +37,25 @@ def unit_seconds(unit: str) -> int | None:
     if unit.endswith("s") and unit[:-1] in _UNITS:
         return _UNITS[unit[:-1]]
     return None
+
+
+#: (singular, plural) per unit and language, for ``hours_in_words``.
+_WORDS = {
+    "fr": {"hour": ("heure", "heures"), "day": ("jour", "jours"), "week": ("semaine", "semaines")},
+    "en": {"hour": ("hour", "hours"), "day": ("day", "days"), "week": ("week", "weeks")},
+}
+
+
+def hours_in_words(hours: int, language: str = "fr") -> str:
+    """``24`` → "24 heures", ``168`` → "7 jours", ``336`` → "2 semaines"; never "720 heures".
+
+    Hours up to two days (a day is said "24 heures"), then days; whole weeks from two weeks.
+    """
+    words = _WORDS.get(language, _WORDS["fr"])
+    count, unit = hours, "hour"
+    if hours >= 48 and hours % 24 == 0:
+        count, unit = hours // 24, "day"
+        if count >= 14 and count % 7 == 0:
+            count, unit = count // 7, "week"
+    singular, plural = words[unit]
+    return f"{count} {singular if count == 1 else plural}"

@@ -19,8 +19,8 @@ from moderation.extensions import db
 from moderation.numbers import ascii_int
 from moderation.review.authors import add_sanction, author_view
 
-#: Sanctions a moderator may give from the console ("trust" stays with the API).
-KINDS = ("ban", "suspend", "premoderate")
+#: Sanctions a moderator may give from the console ("trust" stays with the API), mildest first.
+KINDS = ("suspend", "premoderate", "ban")
 DURATIONS = (1, 3, 24, 24 * 7, 24 * 30)  # hours, as Coral offers them, plus a month
 
 
@@ -66,7 +66,6 @@ def author(author_id: int) -> str:
         "notes": notes.notes_of(db.session, author=found),
         "sanctions": list(sanctions),
         "now": utcnow(),
-        "kinds": KINDS,
         "durations": DURATIONS,
     }
     template = "console/_author.html" if is_htmx() else "console/author.html"
@@ -90,6 +89,10 @@ def sanction(author_id: int) -> Response:
     kind = request.form.get("kind", "")
     if kind not in KINDS:
         raise Invalid("Unknown sanction.", fields={"kind": ["Unknown sanction."]})
+    if kind == "ban" and request.form.get("confirm_ban") != "1":
+        # The second confirmation, checked here and not only in the page: no ban by accident.
+        message = "A ban needs its confirmation (confirm_ban=1)."
+        raise Invalid(message, fields={"confirm_ban": ["Required for a ban."]})
     hours = request.form.get("hours", "")
     until = None
     if hours:

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, g, request
 
 from moderation.console import security
 from moderation.console.i18n import LANGUAGES, current_language, translate
+from moderation.durations import hours_in_words
 
 
 class ConsoleBlueprint(Blueprint):
@@ -60,6 +61,7 @@ def _globals() -> dict[str, Any]:
         "csrf_token": security.csrf_token,
         "current_user": lambda: g.get("user"),
         "asset_version": asset_version(),
+        "duration_words": lambda hours: hours_in_words(hours, current_language()),
     }
 
 

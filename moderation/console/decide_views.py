@@ -27,6 +27,7 @@ from moderation.numbers import ascii_int
 from moderation.queue.models import ReviewItem
 from moderation.review import service
 from moderation.review import undo as decisions
+from moderation.review.versions import current_versions, parse_versions
 from moderation.sites.models import Site
 
 
@@ -64,7 +65,7 @@ def _decided(outcome: decisions.Outcome, *, action: str, reason: str | None) -> 
 
 
 def decide() -> Response:
-    """Approve or reject the items sent (one card or a selection); the callback waits."""
+    """Approve or reject the items sent (one card or a selection) at the versions seen."""
     action = request.form.get("action", "")
     reason = (request.form.get("reason") or None) if action == "reject" else None
     outcome = decisions.decide(
@@ -74,6 +75,7 @@ def decide() -> Response:
         action=action,
         reason=reason,
         hold_seconds=current_app.config["UNDO_SECONDS"],
+        seen=parse_versions(request.form.getlist("versions")),
     )
     return _decided(outcome, action=action, reason=reason)
 
@@ -101,15 +103,17 @@ def claim(item_id: int) -> Response:
 
 
 def undo() -> Response:
-    """Take back the decisions on these items (within the window): they return to the queue."""
+    """Take back the decisions on these items (within the window): all of them, or none."""
     undone = [
         decisions.undo(
             db.session, item_id=item_id, user=g.user, window=current_app.config["UNDO_SECONDS"]
         ).id
-        for item_id in _item_ids()
+        for item_id in dict.fromkeys(_item_ids())
     ]
     _announce("undone", undone)
-    return _answer("console/_toast_undone.html", {"mod:undone": {"items": undone}})
+    # The restored cards take their new versions: a decision on them is a fresh one.
+    trigger = {"mod:undone": {"items": undone, "versions": current_versions(db.session, undone)}}
+    return _answer("console/_toast_undone.html", trigger, count=len(undone))
 
 
 def mine() -> str:

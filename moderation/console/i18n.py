@@ -171,6 +171,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     "back_to_queue": ("Retour à la file", "Back to the queue"),
     "auto": ("automatique", "automatic"),
     "select_card": ("Sélectionner ce commentaire", "Select this comment"),
+    # Safe keys, report context, search and history.
+    "undone_many": (
+        "{n} décisions annulées : les {n} commentaires reviennent dans la file.",
+        "{n} decisions undone: the {n} comments are back in the queue.",
+    ),
+    "confirm_ban": (
+        "Je confirme le bannissement de cet auteur",
+        "I confirm banning this author",
+    ),
 }
 
 

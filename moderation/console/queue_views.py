@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.console import live
+from moderation.console.author_views import DURATIONS
 from moderation.console.blueprint import is_htmx
 from moderation.console.cards import build_cards
 from moderation.console.scoping import my_sites
@@ -118,6 +119,7 @@ def queue(name: str) -> str:
         sites=_site_choices(),
         newest=newest,
         live=live.live_enabled(),
+        durations=DURATIONS,
     )
 
 

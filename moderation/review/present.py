@@ -19,6 +19,7 @@ from moderation.flags.models import Flag
 from moderation.flags.service import flag_view
 from moderation.queue.models import ReviewItem
 from moderation.review.spot_checks import QUEUE, blind
+from moderation.review.versions import version_of
 from moderation.sites.models import Site
 
 
@@ -95,6 +96,8 @@ def _item(
         "author": author_summary(authors[comment.author_id], sanctions.get(comment.author_id, ())),
         "flags": flags.get(comment.id, []),
         "claim": claim,
+        # What a decision names to be refused (409) if the item changed since it was read.
+        "version": version_of(comment.revision, comment.updated_at),
     }
 
 

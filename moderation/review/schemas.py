@@ -37,6 +37,8 @@ class ResolveSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
     reason = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=64))
     note = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    # The item's ``version`` as listed: 409 ``stale_version`` if it changed since.
+    version = CleanString(validate=validate.Length(min=1, max=40))
 
     @validates_schema
     def _reason_for_rejections(self, data: dict[str, object], **_kw: object) -> None:
@@ -62,6 +64,7 @@ class ItemSchema(Schema):
     author = fields.Dict()
     flags = fields.List(fields.Dict())
     claim = fields.Dict(allow_none=True)
+    version = fields.String()  # name it when resolving: 409 if the item changed since
     appeal = fields.Dict(allow_none=True)  # in the appeals queue: who appeals, and why
     blind = fields.Boolean()  # a spot check: no scores, rule hits, reports or author standing
 

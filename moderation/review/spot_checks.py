@@ -33,6 +33,7 @@ def blind(view: dict[str, Any]) -> dict[str, Any]:
         "author": {},
         "flags": [],
         "claim": view["claim"],
+        "version": view["version"],
         "blind": True,
     }
 

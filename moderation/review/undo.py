@@ -32,6 +32,7 @@ from moderation.review.decisions import (
     new_decision,
     set_status,
 )
+from moderation.review.versions import check_versions
 
 #: Seconds a console decision can be undone; its callback waits this long.
 UNDO_SECONDS = 10.0
@@ -55,16 +56,22 @@ def decide(
     action: str,
     reason: str | None,
     hold_seconds: float = UNDO_SECONDS,
+    seen: dict[int, str] | None = None,
 ) -> Outcome:
     """Resolve each item as the API does, holding its callback for the undo window.
 
-    An item someone else took or decided is skipped (its guarded UPDATE changed
-    nothing); a comment that moved on mid-way (``Stale``) fails the whole unit of work.
+    ``seen``: the version of each item the moderator saw; any item changed since refuses
+    the whole request (``versions.check_versions``). None: a server-chosen list (an
+    author's items). An item someone else takes meanwhile is skipped (its guarded UPDATE
+    changed nothing); a comment that moved on mid-way (``Stale``) fails the unit of work.
     """
     if action not in ("approve", "reject"):
         raise Invalid("Action must be approve or reject.", fields={"action": ["Unknown."]})
+    item_ids = list(dict.fromkeys(item_ids))
+    if seen is not None:
+        check_versions(session, item_ids, seen)
     outcome = Outcome()
-    for item_id in dict.fromkeys(item_ids):
+    for item_id in item_ids:
         try:
             item = service.resolve(
                 session, item_id=item_id, user=user, action=action, reason=reason, note=None

@@ -15,6 +15,7 @@ from moderation.queue.models import ReviewItem
 from moderation.review import service
 from moderation.review.present import present_items
 from moderation.review.schemas import page_schema, query_schema, resolve_schema, state_schema
+from moderation.review.versions import check_versions
 
 bp = Blueprint("queue", __name__, url_prefix="/v1/queue")
 _ERRORS = {401: None, 403: None, 404: None, 409: None}
@@ -101,6 +102,10 @@ def release(item_id: int) -> Response:
     responses={200: state_schema, 400: None, 415: None, **_ERRORS},
 )
 def resolve(item_id: int) -> Response:
-    """409 if already resolved or claimed by someone else; fires the site callback."""
+    """409 if already resolved, claimed by someone else or changed since ``version``."""
     data = load(resolve_schema, read_json(request))
+    version = data.pop("version", None)
+    if version is not None:
+        service.check_scope(db.session, item_id, g.user)
+        check_versions(db.session, [item_id], {item_id: version})
     return _state(service.resolve(db.session, item_id=item_id, user=g.user, **data))

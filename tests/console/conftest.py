@@ -45,6 +45,14 @@ class Browserless:
         return self.client.post(path, data=data or {}, headers=headers)
 
 
+def seen(*item_ids: int) -> str:
+    """The ``versions`` field a page would send for these items (their versions now)."""
+    from moderation.review.versions import current_versions
+
+    found = current_versions(db.session, [int(i) for i in item_ids])
+    return " ".join(f"{item_id}:{version}" for item_id, version in found.items())
+
+
 def csrf_of(html: str) -> str:
     """The CSRF token a page carries."""
     found = re.search(r'name="csrf-token" content="([^"]+)"', html)

@@ -13,7 +13,7 @@ from moderation.cli import build_cli
 from moderation.comments.models import Event
 from moderation.extensions import db
 from moderation.queue.models import ReviewItem
-from tests.console.conftest import PASSWORD, csrf_of, make_moderator, sign_in
+from tests.console.conftest import PASSWORD, csrf_of, make_moderator, seen, sign_in
 
 
 def _open_items():
@@ -76,7 +76,8 @@ def test_undo_is_only_for_the_decider_and_within_the_window(console_app, alice, 
     item = _open_items()[0]
     assert (
         alice.post(
-            "/console/decide", {"items": item.id, "action": "reject", "reason": "insult"}
+            "/console/decide",
+            {"items": item.id, "action": "reject", "reason": "insult", "versions": seen(item.id)},
         ).status_code
         == 200
     )
@@ -87,22 +88,30 @@ def test_undo_is_only_for_the_decider_and_within_the_window(console_app, alice, 
     assert late.status_code == 409 and "annul" not in late.get_data(as_text=True).lower()
 
 
-def test_bulk_skips_items_others_took_and_reports_them(console_app, alice, bob):
+def test_bulk_refuses_a_selection_with_an_item_decided_since(console_app, alice, bob):
     first, second, *_ = _open_items()
-    assert bob.post("/console/decide", {"items": first.id, "action": "approve"}).status_code == 200
-    answer = alice.post(
-        "/console/decide", {"items": [first.id, second.id], "action": "reject", "reason": "spam"}
+    versions = seen(first.id, second.id)  # alice's page, before bob decides the first
+    assert (
+        bob.post(
+            "/console/decide", {"items": first.id, "action": "approve", "versions": seen(first.id)}
+        ).status_code
+        == 200
     )
-    assert answer.status_code == 200
-    assert "1 ignoré" in answer.get_data(as_text=True)
-    assert answer.headers["HX-Trigger"] == (
-        f'{{"mod:decided": {{"items": [{second.id}], "skipped": [{first.id}]}}}}'
-    )
+    form = {"items": [first.id, second.id], "action": "reject", "reason": "spam"}
+    answer = alice.post("/console/decide", {**form, "versions": versions})
+    assert answer.status_code == 409
+    assert f"({first.id})" in answer.get_data(as_text=True)  # names the item that changed
+    assert 'data-error="stale_version"' in answer.get_data(as_text=True)
+    # Nothing decided: the second item is still open.
+    assert db.session.get(ReviewItem, second.id, populate_existing=True).status == "open"
 
 
 def test_sync_reports_others_decisions(console_app, alice, bob):
     items = _open_items()
-    bob.post("/console/decide", {"items": items[0].id, "action": "approve"})
+    bob.post(
+        "/console/decide",
+        {"items": items[0].id, "action": "approve", "versions": seen(items[0].id)},
+    )
     ids = ",".join(str(i.id) for i in items)
     state = alice.client.get(f"/console/sync?queue=pending&ids={ids}&after=0").json
     assert state["items"][str(items[0].id)] == {
@@ -120,7 +129,9 @@ def test_events_without_redis_is_204(alice):
 
 def test_reverse_from_my_decisions_is_audited(console_app, alice, receiver):
     item = _open_items()[0]
-    alice.post("/console/decide", {"items": item.id, "action": "approve"})
+    alice.post(
+        "/console/decide", {"items": item.id, "action": "approve", "versions": seen(item.id)}
+    )
     page = alice.client.get("/console/mine").get_data(as_text=True)
     assert "Rejeter" in page
     decision_id = int(page.split('id="decision-')[1].split('"')[0])
@@ -224,7 +235,9 @@ def test_a_claim_dims_the_card_for_others_and_blocks_their_decision(console_app,
     assert state["items"][str(item.id)]["claimed_by"] == "alice"
     page = bob.client.get("/console/queue/pending").get_data(as_text=True)
     assert f'<article class="card dim" id="card-{item.id}"' in page
-    skipped = bob.post("/console/decide", {"items": item.id, "action": "approve"})
+    skipped = bob.post(
+        "/console/decide", {"items": item.id, "action": "approve", "versions": seen(item.id)}
+    )
     assert "claimed by alice" in skipped.get_data(as_text=True)
     assert alice.post(f"/console/items/{item.id}/claim").status_code == 200  # renews her lease
     assert bob.post(f"/console/items/{item.id}/claim").status_code == 409

@@ -10,7 +10,7 @@ from moderation.accounts.service import revoke_user
 from moderation.callbacks.models import Delivery
 from moderation.extensions import db
 from moderation.queue.models import ReviewItem
-from tests.console.conftest import csrf_of, make_moderator, sign_in
+from tests.console.conftest import csrf_of, make_moderator, seen, sign_in
 
 
 def test_console_redirects_to_login_and_sets_csp(console_app):
@@ -51,7 +51,9 @@ def test_queue_shows_cards_and_decides_with_held_callback(console_app, held, rec
     assert page.count('<article class="card') == 3
     assert "<mark" in page and "idiot</mark>" in page
     item = db.session.query(ReviewItem).filter_by(status="open").order_by(ReviewItem.id).first()
-    answer = alice.post("/console/decide", {"items": str(item.id), "action": "approve"})
+    answer = alice.post(
+        "/console/decide", {"items": str(item.id), "action": "approve", "versions": seen(item.id)}
+    )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     trigger = json.loads(answer.headers["HX-Trigger"])
     assert trigger["mod:decided"]["items"] == [item.id]

@@ -13,7 +13,7 @@ from moderation.cli import build_cli
 from moderation.extensions import db
 from moderation.queue.models import ReviewItem
 from moderation.sites.service import add_site
-from tests.console.conftest import PASSWORD, sign_in
+from tests.console.conftest import PASSWORD, seen, sign_in
 from tests.helpers import Moderator, SiteClient, payload
 
 
@@ -108,7 +108,11 @@ def test_the_console_shows_a_scoped_moderator_only_their_sites(house, scoped, tw
     note = console.post(f"/console/authors/{other_author}/notes", {"body": "x"})
     assert note.status_code == 404
     assert console.post(f"/console/authors/{other_author}/reject-all").status_code == 404
-    console.post("/console/decide", {"items": str(two_sites["lemonde"]), "action": "reject"})
+    item = two_sites["lemonde"]
+    console.post(
+        "/console/decide",
+        {"items": str(item), "action": "reject", "reason": "spam", "versions": seen(item)},
+    )
     assert db.session.get(ReviewItem, two_sites["lemonde"], populate_existing=True).status == "open"
 
 

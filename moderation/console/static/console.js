@@ -9,6 +9,17 @@ document.body.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRF-Token"] = csrf;
 });
 
+// Sanction forms (dialog and drawer): a ban shows, and requires, its confirmation box.
+document.addEventListener("change", (event) => {
+  const form = event.target.closest(".sanction-form");
+  if (!form || event.target.name !== "kind") return;
+  const ban = event.target.value === "ban";
+  const box = form.querySelector("[data-confirm-ban]");
+  box.hidden = !ban;
+  box.querySelector("input").required = ban;
+  if (!ban) box.querySelector("input").checked = false;
+});
+
 // Close buttons in every dialog.
 for (const button of document.querySelectorAll("dialog [data-close]")) {
   button.addEventListener("click", () => button.closest("dialog").close());
@@ -103,23 +114,42 @@ if (page) {
     const elt = event.detail.elt;
     if (isDecision(elt) && elt.dataset.pending) restore(elt.dataset.pending.split(" "));
   };
+  // Every decision names the version of each card it decides: the server refuses (409)
+  // any that changed since, so a stale selection can never decide an item twice.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const elt = event.detail.elt;
+    if (!isDecision(elt)) return;
+    event.detail.parameters.versions = idsOf(elt)
+      .map((id) => `${Number(id)}:${byItem(id)?.dataset.version || ""}`)
+      .join(" ");
+  });
+  const clearSelection = () => {
+    // Every box, the hidden (decided) cards' too: an undo must not bring them back ticked.
+    for (const box of document.querySelectorAll("#cards .pick:checked")) box.checked = false;
+    anchor = null;
+    refreshSelection();
+  };
   document.body.addEventListener("htmx:responseError", failed);
   document.body.addEventListener("htmx:sendError", failed);
   document.body.addEventListener("mod:decided", (event) => {
     restore((event.detail.skipped || []).map(String));
-    for (const box of picks()) box.checked = false;
-    anchor = null;
-    refreshSelection();
+    clearSelection();
     document.body.dispatchEvent(new Event("mod:counts"));
   });
   document.body.addEventListener("mod:undone", (event) => {
+    for (const [id, version] of Object.entries(event.detail.versions || {})) {
+      const card = byItem(id);
+      if (card) card.dataset.version = String(version);
+    }
     restore((event.detail.items || []).map(String));
+    clearSelection();
     document.body.dispatchEvent(new Event("mod:counts"));
   });
 
   // Toasts: the undo button lives for the window, then the decided cards leave the DOM.
-  document.getElementById("toasts").addEventListener("htmx:afterSettle", () => {
-    for (const toast of document.querySelectorAll(".toast:not([data-timer])")) {
+  // (An undo replaces its toast in place, so new toasts are watched for, wherever they land.)
+  new MutationObserver(() => {
+    for (const toast of document.querySelectorAll("#toasts .toast:not([data-timer])")) {
       toast.dataset.timer = "1";
       const seconds = Number(toast.dataset.seconds || 6);
       setTimeout(() => {
@@ -130,7 +160,7 @@ if (page) {
         toast.remove();
       }, seconds * 1000);
     }
-  });
+  }).observe(document.getElementById("toasts"), { childList: true });
 
   // Reject: the reason dialog, held reason preselected; 1-9 pick; Enter confirms.
   const rejectDialog = document.getElementById("reject-dialog");
@@ -171,10 +201,21 @@ if (page) {
   const sanctionDialog = document.getElementById("sanction-dialog");
   const openSanction = (card) => {
     if (!card) return;
-    document.getElementById("sanction-form").action = card.dataset.sanctionUrl;
+    const form = document.getElementById("sanction-form");
+    form.reset(); // the mildest sanction again: a 24-hour suspension, no ban ticked
+    form.action = card.dataset.sanctionUrl;
+    const box = form.querySelector("[data-confirm-ban]");
+    box.hidden = true;
+    box.querySelector("input").required = false;
     sanctionDialog.showModal();
     sanctionDialog.querySelector('input[name="kind"]:checked')?.focus();
   };
+  sanctionDialog.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !["button", "submit", "text"].includes(event.target.type)) {
+      event.preventDefault();
+      document.getElementById("sanction-confirm").click();
+    }
+  });
 
   // The author drawer: focus its heading when it opens; Close (or Escape) puts focus back.
   const drawer = document.getElementById("drawer");

@@ -8,7 +8,7 @@ from moderation.callbacks.models import Delivery
 from moderation.comments.models import Comment
 from moderation.extensions import db
 from moderation.queue.models import ReviewItem
-from tests.console.conftest import make_moderator, sign_in
+from tests.console.conftest import make_moderator, seen, sign_in
 from tests.helpers import payload
 from tests.review.spot_checks.test_spot_check_queue import RUDE_BUT_APPROVED
 
@@ -44,7 +44,8 @@ def test_rejecting_in_the_console_overturns_and_undo_restores_the_approval(spot_
     alice = _signed_in(spot_checking, site)
     item = _item()
     answer = alice.post(
-        "/console/decide", {"items": item.id, "action": "reject", "reason": "insult"}
+        "/console/decide",
+        {"items": item.id, "action": "reject", "reason": "insult", "versions": seen(item.id)},
     )
     assert answer.status_code == 200
     comment = db.session.scalar(select(Comment).where(Comment.external_id == "c-1"))
@@ -65,6 +66,8 @@ def test_rejecting_in_the_console_overturns_and_undo_restores_the_approval(spot_
 
     out = runner.invoke(build_cli(), ["model", "export-decisions", "--spot-checks-only"])
     assert out.stdout.strip() == ""
-    alice.post("/console/decide", {"items": item.id, "action": "approve"})
+    alice.post(
+        "/console/decide", {"items": item.id, "action": "approve", "versions": seen(item.id)}
+    )
     out = runner.invoke(build_cli(), ["model", "export-decisions", "--spot-checks-only"])
     assert '"spot_check": true' in out.stdout and '"demo/c-1/1"' in out.stdout
