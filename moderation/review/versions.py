@@ -57,19 +57,19 @@ def check_versions(session: Session, item_ids: list[int], seen: dict[int, str]) 
         message = "Name the version you saw of each item (ITEM:VERSION)."
         raise Invalid(message, fields={"versions": [f"Missing for {', '.join(missing)}."]})
     now = {item_id: (status, version_of(rev, at)) for item_id, status, rev, at in rows}
-    stale: dict[str, str] = {}
+    stale: dict[str, list[str]] = {}
     for item_id in item_ids:
         status, version = now.get(item_id, ("gone", ""))
         if status != "open" or version != seen[item_id]:
-            stale[str(item_id)] = f"Item {item_id} changed since you saw it ({status})."
+            stale[f"items.{item_id}"] = [f"Item {item_id} changed since you saw it ({status})."]
     if stale:
         count = len(stale)
         message = (
             f"{count} item{'s' if count > 1 else ''} changed since you saw "
-            f"{'them' if count > 1 else 'it'} ({', '.join(stale)}); nothing was decided: "
+            f"{'them' if count > 1 else 'it'} ({', '.join(k.removeprefix('items.') for k in stale)}); nothing was decided: "
             "reload the queue."
         )
-        raise Conflict(message, code="stale_version", fields={"items": stale})
+        raise Conflict(message, code="stale_version", fields=stale)
 
 
 def current_versions(session: Session, item_ids: list[int]) -> dict[int, str]:

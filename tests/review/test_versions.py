@@ -24,8 +24,8 @@ def test_api_resolve_with_the_listed_version_works_and_a_stale_one_is_409(site, 
     )
     assert stale.status_code == 409
     assert stale.json["error"]["code"] == "stale_version"
-    assert stale.json["error"]["fields"]["items"] == {
-        str(item["id"]): f"Item {item['id']} changed since you saw it (resolved)."
+    assert stale.json["error"]["fields"] == {
+        f"items.{item['id']}": [f"Item {item['id']} changed since you saw it (resolved)."]
     }
 
 
