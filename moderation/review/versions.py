@@ -63,11 +63,10 @@ def check_versions(session: Session, item_ids: list[int], seen: dict[int, str]) 
         if status != "open" or version != seen[item_id]:
             stale[f"items.{item_id}"] = [f"Item {item_id} changed since you saw it ({status})."]
     if stale:
-        count = len(stale)
+        count, names = len(stale), ", ".join(k.removeprefix("items.") for k in stale)
         message = (
             f"{count} item{'s' if count > 1 else ''} changed since you saw "
-            f"{'them' if count > 1 else 'it'} ({', '.join(k.removeprefix('items.') for k in stale)}); nothing was decided: "
-            "reload the queue."
+            f"{'them' if count > 1 else 'it'} ({names}); nothing was decided: reload the queue."
         )
         raise Conflict(message, code="stale_version", fields=stale)
 
