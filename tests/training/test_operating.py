@@ -39,6 +39,18 @@ def test_review_cut_offs_keep_clean_held_within_the_aim() -> None:
         assert clean_held(cs, everything, {k: v - 0.02 for k, v in cut.items()}) > aim * 0.8
 
 
+def test_the_budget_goes_to_the_labels_that_catch_harm() -> None:
+    cs = synthetic_cross_source()
+    everything = np.ones(len(cs.y), dtype=bool)
+    noise = np.random.default_rng(1).random(len(cs.y))  # a label that ranks nothing
+    cs.model[:, LABELS.index("obscene")] = noise
+    cut = choose_review(cs, everything, 0.1)
+    clean = cs.y[:, LABELS.index("toxicity")] == 0
+    assert cut["obscene"] > noise[clean].max()  # it gets no share of the budget
+    assert clean_held(cs, everything, cut) <= 0.1
+    assert cut["toxicity"] < np.quantile(cs.model[clean, LABELS.index("toxicity")], 0.95)
+
+
 def test_word_rules_use_up_the_budget_first() -> None:
     cs = synthetic_cross_source()
     everything = np.ones(len(cs.y), dtype=bool)
