@@ -11,6 +11,7 @@ from flask import Blueprint, Response, g, request
 
 from moderation.console import security
 from moderation.console.i18n import LANGUAGES, current_language, translate
+from moderation.console.render import moment
 from moderation.durations import hours_in_words
 
 
@@ -45,6 +46,7 @@ def console_blueprint() -> ConsoleBlueprint:
     )
     bp.before_request(_guard)
     bp.app_context_processor(_globals)
+    bp.add_app_template_filter(moment, "moment")
     return bp
 
 

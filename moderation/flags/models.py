@@ -40,6 +40,8 @@ class Flag(Base):
     note: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float]
     low_standing: Mapped[bool] = mapped_column(default=False)
+    # The reporter's standing in a word when they reported (flags.service.Standing).
+    standing: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(16))  # upheld | dismissed
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A DSA art. 16 notice (reason "illegal"): what the notifier says, and who they are.

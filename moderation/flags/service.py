@@ -1,25 +1,32 @@
-"""Reader reports: weighted so that a brigade of new accounts cannot pull a comment alone.
+"""Reader reports: weighted so that brigades cannot pull a comment and good readers can.
 
 A report's weight is ``2 × accuracy × standing``:
 - accuracy: the reporter's past reports that moderators upheld, Laplace-smoothed
   ``(upheld + 1) / (resolved + 2)``, so an unknown reporter starts at 0.5 (weight 1);
 - standing: ``1 + 0.25 × trust`` of the reporter as an author on this site; a banned or
   suspended reporter weighs 0.
-Reports from low-standing reporters (never commented here, or trust 0) count
-together for at most ``LOW_STANDING_CAP``: below the reported-queue threshold,
-so numbers alone never move a comment.
+A report counts in full when its reporter is in good standing here: a trust level of 1 or
+more, or (a new site's ordinary readers) at least one approved comment, under 30 %
+rejected, an account at least ``GOOD_STANDING_DAYS`` old and no pre-moderation. The
+others (never commented here, fresh accounts, mostly rejected, pre-moderated) and any
+report from the same network as an earlier full report on the comment (a brigade from one
+place, however many accounts) count together for at most ``LOW_STANDING_CAP``: below the
+reported-queue threshold, so numbers alone never move a comment.
 """
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import dataclass
+
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from moderation.authors.models import Author
-from moderation.authors.service import active_sanctions, trust_level
+from moderation.authors.service import account_age_days, active_sanctions, trust_level
 from moderation.comments.audit import record_event
-from moderation.comments.models import Comment
+from moderation.comments.models import Comment, CommentRevision
 from moderation.flags.models import Flag
 from moderation.queue.items import open_item
 from moderation.queue.models import ReviewItem
@@ -27,10 +34,24 @@ from moderation.queue.models import ReviewItem
 LOW_STANDING_CAP = 1.0
 
 
-def reporter_weight(
-    session: Session, *, site_id: int, source: str, reporter_id: str
-) -> tuple[float, bool]:
-    """The weight of a new report by this reporter, and whether they are low-standing."""
+GOOD_STANDING_DAYS = 7.0
+MAX_REJECTION_RATE = 0.3
+#: Standings in words (labels in the console); "low" ones count only within the cap.
+LOW_STANDINGS = ("unknown", "new", "sanctioned", "same_network")
+_TRUST_STANDINGS = {1: "regular", 2: "member", 3: "trusted"}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a new report weighs, whether it counts only within the cap, and why in a word."""
+
+    weight: float
+    low: bool
+    label: str
+
+
+def reporter_standing(session: Session, *, site_id: int, source: str, reporter_id: str) -> Standing:
+    """The standing of a new report by this reporter (before any network check)."""
     outcomes = dict(
         session.execute(
             select(Flag.outcome, func.count())
@@ -45,18 +66,79 @@ def reporter_weight(
     )
     upheld, dismissed = outcomes.get("upheld", 0), outcomes.get("dismissed", 0)
     accuracy = (upheld + 1) / (upheld + dismissed + 2)
-    author = session.scalar(
+    author = _reporter(session, site_id, source, reporter_id)
+    if author is None:
+        return Standing(round(2 * accuracy, 3), True, "unknown")
+    sanctions = active_sanctions(session, author.id)
+    if {"ban", "suspend"} & set(sanctions):
+        return Standing(0.0, True, "sanctioned")
+    trust = trust_level(author, sanctions)
+    weight = round(2 * accuracy * (1 + 0.25 * trust), 3)
+    if trust:
+        return Standing(weight, False, _TRUST_STANDINGS[trust])
+    good = _good_standing(author, sanctions)
+    return Standing(weight, not good, "good" if good else "new")
+
+
+def _reporter(session: Session, site_id: int, source: str, reporter_id: str) -> Author | None:
+    return session.scalar(
         select(Author).where(
             Author.site_id == site_id, Author.source == source, Author.external_id == reporter_id
         )
     )
-    if author is None:
-        return round(2 * accuracy, 3), True
-    sanctions = active_sanctions(session, author.id)
-    if {"ban", "suspend"} & set(sanctions):
-        return 0.0, True
-    trust = trust_level(author, sanctions)
-    return round(2 * accuracy * (1 + 0.25 * trust), 3), trust == 0
+
+
+def _good_standing(author: Author, sanctions: tuple[str, ...]) -> bool:
+    # An ordinary reader of a new site: published here, rarely refused, not a fresh account.
+    decided = author.approved_count + author.rejected_count
+    return (
+        author.approved_count >= 1
+        and author.rejected_count / decided < MAX_REJECTION_RATE
+        and account_age_days(author) >= GOOD_STANDING_DAYS
+        and "premoderate" not in sanctions
+    )
+
+
+def _same_network(session: Session, comment: Comment, source: str, reporter_id: str) -> bool:
+    """Whether the reporter wrote from a network an earlier full report's reporter used."""
+    counted = session.execute(
+        select(Flag.reporter_source, Flag.reporter_id).where(
+            Flag.comment_id == comment.id, Flag.low_standing.is_(False), Flag.weight > 0
+        )
+    ).all()
+    if not counted:
+        return False
+    networks = networks_of(session, comment.site_id, [(source, reporter_id), *counted])
+    mine = networks.pop((source, reporter_id), set())
+    return any(mine & theirs for theirs in networks.values())
+
+
+def networks_of(
+    session: Session, site_id: int, reporters: list[tuple[str, str]]
+) -> dict[tuple[str, str], set[str]]:
+    """The networks (IPv4 /24, IPv6 /48) each reporter's comments on the site came from."""
+    rows = session.execute(
+        select(Author.source, Author.external_id, CommentRevision.payload["ip"].as_string())
+        .join(Comment, Comment.author_id == Author.id)
+        .join(CommentRevision, CommentRevision.comment_id == Comment.id)
+        .where(Author.site_id == site_id)
+        .where(tuple_(Author.source, Author.external_id).in_(reporters))
+    ).all()
+    found: dict[tuple[str, str], set[str]] = {}
+    for source, external_id, ip in rows:
+        network = _network(ip)
+        if network:
+            found.setdefault((source, external_id), set()).add(network)
+    return found
+
+
+def _network(ip: str | None) -> str | None:
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return None  # none given, or erased after the retention period
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def flags_weight(session: Session, comment_id: int) -> float:
@@ -82,9 +164,12 @@ def add_flag(
     existing = _existing(session, comment.id, source, reporter_id)
     if existing is not None:
         return existing, False
-    weight, low = reporter_weight(
+    standing = reporter_standing(
         session, site_id=comment.site_id, source=source, reporter_id=reporter_id
     )
+    if not standing.low and _same_network(session, comment, source, reporter_id):
+        standing = Standing(standing.weight, True, "same_network")
+    weight, low = standing.weight, standing.low
     flag = Flag(
         comment_id=comment.id,
         site_id=comment.site_id,
@@ -94,6 +179,7 @@ def add_flag(
         note=note,
         weight=weight,
         low_standing=low,
+        standing=standing.label,
     )
     session.add(flag)
     session.flush()
@@ -162,8 +248,14 @@ def flag_view(flag: Flag) -> dict[str, object]:
         "note": flag.note,
         "weight": flag.weight,
         "low_standing": flag.low_standing,
+        # unknown, new, good, regular, member, trusted, sanctioned, same_network; None: older.
+        "standing": flag.standing,
         "outcome": flag.outcome,
         "created_at": flag.created_at.isoformat(),
-        # A notice's legal claim, for the moderator (the notifier's contact stays out).
-        **({"law": flag.law, "explanation": flag.explanation} if flag.reason == "illegal" else {}),
+        **(_notice(flag) if flag.reason == "illegal" else {}),
     }
+
+
+def _notice(flag: Flag) -> dict[str, object]:
+    # A notice's legal claim and who made it, for the moderator (their e-mail stays out).
+    return {"law": flag.law, "explanation": flag.explanation, "notifier": flag.notifier_name}

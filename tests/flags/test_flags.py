@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from moderation.authors.models import Author
 from moderation.extensions import db
-from moderation.flags.service import reporter_weight
+from moderation.flags.service import reporter_standing
 from tests.helpers import RecordingJobs, flag, make_regular, payload, score_now
 
 
@@ -53,13 +53,15 @@ def test_flag_input_errors(site):
 def test_reporters_who_were_wrong_weigh_less(app, site, alice):
     make_regular(site, "r1")
     site_id = db.session.scalar(select(Author.site_id))
-    before, _ = reporter_weight(db.session, site_id=site_id, source="native", reporter_id="r1")
+    before = reporter_standing(
+        db.session, site_id=site_id, source="native", reporter_id="r1"
+    ).weight
     for i in range(4):
         site.post(payload(f"fine-{i}", body="Voir https://exemple.org"))  # held: links
         flag(site, f"fine-{i}", "r1")
     for item in alice.page()["items"]:
         alice.post(f"/v1/queue/{item['id']}/resolve", {"action": "approve"})  # reports dismissed
-    after, _ = reporter_weight(db.session, site_id=site_id, source="native", reporter_id="r1")
+    after = reporter_standing(db.session, site_id=site_id, source="native", reporter_id="r1").weight
     assert after < before / 2
 
 
