@@ -19,6 +19,10 @@ from typing import Literal, Protocol
 Action = Literal["approve", "review", "reject"]
 RuleAction = Literal["approve", "review", "reject", "flag"]
 
+#: The login source of authors whose comments come through Coral's moderation phase: Coral's
+#: own moderators decide what we withhold there, so they never become our pending work.
+CORAL_SOURCE = "coral"
+
 #: Severity order used to break priority ties (reject > review > approve).
 SEVERITY: dict[str, int] = {"flag": 0, "approve": 1, "review": 2, "reject": 3}
 

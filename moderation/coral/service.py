@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, Decision
 from moderation.comments.service import current_decision, receive_comment
+from moderation.contracts import CORAL_SOURCE
 from moderation.exceptions import Invalid, Unauthenticated
 from moderation.rules.problems import RulesUnavailable
 from moderation.rules.store import rules_store
@@ -75,7 +76,7 @@ def comment_payload(data: dict[str, Any], body: bytes) -> dict[str, Any]:
         "id": "coral-" + hashlib.sha256(body).hexdigest()[:40],
         "article": {"id": story["id"], **({"url": story["url"]} if story.get("url") else {})},
         "parent_id": data["comment"].get("parentID"),
-        "author": {"id": author["id"], "source": "coral"},
+        "author": {"id": author["id"], "source": CORAL_SOURCE},
         "body": data["comment"]["body"],
         # Coral's default format is HTML; plain text goes through the reduction unchanged.
         "body_format": "html",

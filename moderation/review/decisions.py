@@ -19,6 +19,7 @@ from moderation.authors.service import move_status, move_statuses
 from moderation.callbacks.service import enqueue_delivery
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
+from moderation.contracts import CORAL_SOURCE
 from moderation.db import utcnow
 from moderation.dsa.hooks import decision_statement
 from moderation.dsa.notices import notify_notifiers
@@ -204,7 +205,9 @@ def _set_all(session: Session, verdicts: list[Verdict]) -> list[Won]:
 
 def _verdict_values(verdict: Verdict) -> dict[str, Any]:
     action = verdict.record["action"]
-    queue = "pending" if action == "review" else None
+    # Coral's phase: Coral's moderators decide what we withhold; we keep it as history.
+    ours = verdict.source != CORAL_SOURCE
+    queue = "pending" if action == "review" and ours else None
     values = _values(STATUS_FOR_ACTION[action], queue, verdict.priority, verdict.language)
     values.setdefault("language", verdict.comment.language)  # the same keys for every row
     return values

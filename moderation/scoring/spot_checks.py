@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, CommentRevision, Decision
+from moderation.contracts import CORAL_SOURCE
 from moderation.queue.items import open_item
 from moderation.queue.models import ReviewItem
 from moderation.review.spot_checks import QUEUE
@@ -34,6 +35,8 @@ def maybe_sample(session: Session, revision: CommentRevision, decision: Decision
     """Open a spot check for an automatic approval the hash picks; True if one was opened."""
     if decision.action != "approve" or decision.decided_by != "auto":
         return False
+    if revision.payload["author"].get("source") == CORAL_SOURCE:
+        return False  # Coral's phase: what follows our approval is Coral's moderators' call
     rate = float(current_app.config["SPOT_CHECK_RATE"])
     # Without a salt of its own, the app's secret key keeps the picks unpredictable.
     salt = current_app.config["SPOT_CHECK_SALT"] or current_app.config["SECRET_KEY"]

@@ -17,6 +17,7 @@ from moderation.authors.models import Author
 from moderation.comments.models import Comment, Decision
 from moderation.coral.service import set_coral_secret
 from moderation.extensions import db
+from moderation.queue.models import ReviewItem
 from moderation.review.authors import add_sanction
 from moderation.sites.service import add_site
 from tests.helpers import RecordingJobs, reconfigure
@@ -145,7 +146,16 @@ def test_a_held_comment_is_withheld_with_a_flag(coral, text, flag):
         "actions": [{"actionType": "FLAG", "reason": flag}],
     }
     assert coral_valid(answer.json)
-    assert db.session.scalar(select(Comment)).queue == "pending"  # in our review queue too
+    comment = db.session.scalar(select(Comment))
+    # Coral's moderators decide it: kept here as history, never our pending work.
+    assert (comment.status, comment.queue) == ("queued", None)
+    assert count(ReviewItem) == 0
+
+
+def test_an_approval_in_the_phase_is_never_spot_checked(app, coral):
+    app.config["SPOT_CHECK_RATE"] = 1.0
+    coral.post(request_body("Merci pour cet article très clair."))
+    assert count(ReviewItem) == 0
 
 
 def test_a_replayed_body_gets_the_same_answer_and_creates_nothing(coral):
