@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from moderation.text.normalize import fold_chars
 from moderation.timings import stage
 
 NAMING = {
@@ -71,6 +72,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    # Case- and accent-insensitive search (comments.search): PostgreSQL has full text.
+    dbapi_conn.create_function("fold", 1, _fold, deterministic=True)
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else fold_chars(value)
 
 
 def private_sqlite(url: str) -> None:

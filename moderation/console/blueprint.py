@@ -11,7 +11,7 @@ from flask import Blueprint, Response, g, request
 
 from moderation.console import security
 from moderation.console.i18n import LANGUAGES, current_language, translate
-from moderation.console.render import moment
+from moderation.console.render import moment, short
 from moderation.durations import hours_in_words
 
 
@@ -64,7 +64,14 @@ def _globals() -> dict[str, Any]:
         "current_user": lambda: g.get("user"),
         "asset_version": asset_version(),
         "duration_words": lambda hours: hours_in_words(hours, current_language()),
+        "short": short,
+        "who": _who,
     }
+
+
+def _who(decided_by: str) -> str:
+    """Who decided, in words: "automatique", or the moderator's name."""
+    return translate("auto") if decided_by == "auto" else decided_by.split(":", 1)[-1]
 
 
 def is_htmx() -> bool:

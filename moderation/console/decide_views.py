@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from flask import (
     Response,
@@ -19,13 +20,13 @@ from sqlalchemy import select
 
 import moderation.events as events
 from moderation.authors.notes import get_author
-from moderation.comments.models import Comment
+from moderation.comments.models import Comment, CommentRevision
+from moderation.comments.texts import current_revision
 from moderation.console.blueprint import is_htmx
 from moderation.console.scoping import require_site
 from moderation.extensions import db
 from moderation.numbers import ascii_int
-from moderation.queue.models import ReviewItem
-from moderation.review import service
+from moderation.review import history, service
 from moderation.review import undo as decisions
 from moderation.review.versions import current_versions, parse_versions
 from moderation.sites.models import Site
@@ -117,23 +118,26 @@ def undo() -> Response:
 
 
 def mine() -> str:
-    """The signed-in moderator's recent decisions, each with a way to reverse it."""
+    """The signed-in moderator's recent decisions: the comment's text, a link to it, what stands."""
     rows = decisions.my_decisions(db.session, user=g.user)
-    comments = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Comment).where(Comment.id.in_({d.comment_id for d in rows}))
-        )
-    }
+    ids = list({d.comment_id for d in rows})
+    found = {row[0].id: (row[0], row[1]) for row in db.session.execute(_with_text(ids))}
     slugs = {site_id: slug for site_id, slug in db.session.execute(select(Site.id, Site.slug))}
-    items = {
-        i.comment_id: i
-        for i in db.session.scalars(
-            select(ReviewItem).where(ReviewItem.comment_id.in_(list(comments)))
-        )
-    }
     return render_template(
-        "console/mine.html", rows=rows, comments=comments, slugs=slugs, items=items
+        "console/mine.html",
+        rows=rows,
+        comments={cid: c for cid, (c, _t) in found.items()},
+        texts={cid: t for cid, (_c, t) in found.items()},
+        slugs=slugs,
+        taken_back=history.taken_back(db.session, ids),
+    )
+
+
+def _with_text(comment_ids: list[int]) -> Any:
+    return (
+        select(Comment, CommentRevision.body_text)
+        .join(CommentRevision, current_revision())
+        .where(Comment.id.in_(comment_ids))
     )
 
 

@@ -35,7 +35,7 @@ from moderation.sites.models import Site
 #: Queues always shown; any other queue (``appeals``, ``spot_checks``) appears once used.
 BASE_QUEUES = ("pending", "reported")
 KNOWN_QUEUES = ("pending", "reported", "appeals", "spot_checks")
-FILTER_NAMES = ("site", "article", "section", "reason", "language", "source")
+FILTER_NAMES = ("q", "site", "article", "section", "reason", "language", "source")
 PAGE = 25
 COUNT_CAP = 9999  # counts stop here: "9999+" is enough to know, and stays fast
 
@@ -67,7 +67,7 @@ def counts(session: Session, names: list[str]) -> dict[str, int]:
 def _filters() -> dict[str, Any]:
     """The filters from the query string, in the queue service's terms (unknown site: none)."""
     raw = {name: (request.args.get(name) or "").strip()[:200] or None for name in FILTER_NAMES}
-    filters: dict[str, Any] = {k: raw[k] for k in ("article", "section", "reason", "language")}
+    filters: dict[str, Any] = {k: raw[k] for k in ("q", "article", "section", "reason", "language")}
     filters["source"] = raw["source"]
     if raw["site"]:
         site_id = db.session.scalar(select(Site.id).where(Site.slug == raw["site"]))
@@ -160,7 +160,7 @@ def sync() -> Response:
         state[item.id] = {"status": item.status, "by": item.resolved_by, "claimed_by": claimed}
     query = _open(name).where(ReviewItem.id > after)
     for key, value in _filters().items():
-        if value is not None and key != "section":
+        if value is not None and key not in ("section", "q"):
             query = query.where(service.FILTERS[key] == value)
     fresh = db.session.scalar(select(func.count()).select_from(query.limit(1000).subquery()))
     return jsonify({"me": g.user.name, "items": state, "new": fresh or 0})

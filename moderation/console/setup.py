@@ -12,6 +12,7 @@ from moderation.console import (
     auth_views,
     author_views,
     decide_views,
+    history_views,
     queue_views,
     security,
 )
@@ -40,6 +41,9 @@ ROUTES: tuple[tuple[str, Callable[..., Any], tuple[str, ...]], ...] = (
     ("/undo", decide_views.undo, POST),
     ("/mine", decide_views.mine, GET),
     ("/decisions/<int:decision_id>/reverse", decide_views.reverse, POST),
+    ("/comments", history_views.comments, GET),
+    ("/comments/<int:comment_id>", history_views.comment, GET),
+    ("/sites/<slug>/articles/<path:article_id>", history_views.article, GET),
     ("/", queue_views.home, GET),
     ("/queue/<name>", queue_views.queue, GET),
     ("/counts", queue_views.queue_counts, GET),

@@ -16,6 +16,7 @@ from moderation.accounts.models import User
 from moderation.accounts.scopes import site_scope
 from moderation.comments.audit import record_event
 from moderation.comments.models import Comment, Decision
+from moderation.comments.search import search_ids
 from moderation.db import utcnow
 from moderation.exceptions import Conflict, Invalid, NotFound, Stale
 from moderation.flags.models import Flag
@@ -62,6 +63,8 @@ def list_queue(
     for name, value in filters.items():
         if value is not None and name == "section":
             query = query.where(_in_section(value))
+        elif value is not None and name == "q":  # the console's search box
+            query = query.where(ReviewItem.comment_id.in_(search_ids(session, value)))
         elif value is not None:
             query = query.where(FILTERS[name] == value)
     if cursor is None:

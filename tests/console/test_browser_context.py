@@ -45,3 +45,49 @@ def test_a_reported_card_shows_the_notice_and_the_readers(browser, live):
     SHOTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     card.screenshot(path=str(SHOTS / "reported-card.png"))
+
+
+def test_search_with_slash_and_the_history_pages(browser, live):
+    live.post("s-1", "Les élèves réfléchissent à l'écologie, quel idiot ce ministre")
+    live.post("s-2", "Un crétin de plus", author={"id": "u-2", "source": "google", "name": "Zoé"})
+    live.post("s-3", "Merci pour cet article sur l'école")
+    live.post("s-4", "L'élève a raison", parent_id="s-1")
+    page = live.login(browser.new_context(locale="fr-FR"), "alice")
+    # In the queue: "/" focuses the search box, which narrows the cards.
+    page.keyboard.press("/")
+    box = page.locator("#search")
+    expect(box).to_be_focused()
+    assert box.get_attribute("type") == "search"
+    page.keyboard.type("ELEVES")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cards .card")).to_have_count(1)
+    expect(page.locator("#cards .card")).to_contain_text("Les élèves réfléchissent")
+    # The comment lists: every comment, searched by words without accents, and filtered.
+    page.click("nav >> text=Commentaires")
+    expect(page.locator("h1")).to_contain_text("Tous")
+    page.keyboard.press("/")
+    expect(page.locator("#search")).to_be_focused()
+    page.keyboard.type("eleve")
+    page.keyboard.press("Enter")
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#results")).not_to_contain_text("crétin")
+    expect(page.locator("#results")).not_to_contain_text("Merci pour cet article")
+    page.select_option("select[name=source]", "google")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#no-results")).to_be_visible()
+    page.goto(f"{live.url}/console/comments?q=eleve")
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.screenshot(path=str(SHOTS / "search.png"))
+    assert _serious(page) == []
+    # The comment's page: the conversation; then the article's.
+    page.click("#results a:has-text('Les élèves réfléchissent')")
+    expect(page.locator("#comment-page .replies")).to_contain_text("L'élève a raison")
+    assert _serious(page) == []
+    page.click("#comment-page p a[href*='/articles/']")
+    expect(page.locator("#article-page li")).to_have_count(4)
+    expect(page.locator("#article-page li.depth-1")).to_contain_text("L'élève a raison")
+    assert _serious(page) == []
+    page.goto(f"{live.url}/console/mine")
+    assert _serious(page) == []

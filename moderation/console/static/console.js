@@ -20,6 +20,17 @@ document.addEventListener("change", (event) => {
   if (!ban) box.querySelector("input").checked = false;
 });
 
+// "/" focuses the search box on any page that has one (the queue binds it with its keys).
+if (!page) {
+  document.addEventListener("keydown", (event) => {
+    const box = document.getElementById("search");
+    if (event.key !== "/" || !box || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    event.preventDefault();
+    box.focus();
+  });
+}
+
 // Close buttons in every dialog.
 for (const button of document.querySelectorAll("dialog [data-close]")) {
   button.addEventListener("click", () => button.closest("dialog").close());
