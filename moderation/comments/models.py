@@ -24,6 +24,9 @@ class Comment(Base):
         # history.same_body_within and history.author_rate.
         Index("ix_comments_body_hash_received", "body_hash", "received_at"),
         Index("ix_comments_author_received", "author_id", "received_at"),
+        # The console's comment lists (newest first) and an article's comments.
+        Index("ix_comments_received", "received_at", "id"),
+        Index("ix_comments_site_article", "site_id", "article_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -130,7 +130,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "k_queue": ("File suivante", "Next queue"),
     "k_ban": ("Sanctionner l'auteur", "Sanction the author"),
     "k_help": ("Aide des raccourcis", "Shortcut help"),
-    "k_search": ("Rechercher (filtres)", "Search (filters)"),
+    "k_search": ("Rechercher (texte, auteur, article)", "Search (text, author, article)"),
     "help": ("Aide", "Help"),
     "zen": ("Vue unique", "Single view"),
     "decided_at": ("Décidé le", "Decided at"),
