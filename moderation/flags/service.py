@@ -7,15 +7,18 @@ A report's weight is ``2 × accuracy × standing``:
   suspended reporter weighs 0.
 A report counts in full when its reporter is in good standing here: a trust level of 1 or
 more, or (a new site's ordinary readers) at least one approved comment, under 30 %
-rejected, an account at least ``GOOD_STANDING_DAYS`` old and no pre-moderation. The
-others (never commented here, fresh accounts, mostly rejected, pre-moderated) and any
-report from the same network as an earlier full report on the comment (a brigade from one
-place, however many accounts) count together for at most ``LOW_STANDING_CAP``: below the
-reported-queue threshold, so numbers alone never move a comment.
+rejected, an account at least ``GOOD_STANDING_DAYS`` old (by the site's account date; when
+the site sends none, known to us before the reported comment arrived) and no
+pre-moderation. The others (never commented here, fresh accounts, mostly rejected,
+pre-moderated) and any report from the same network as an earlier full report on the
+comment (a brigade from one place, however many accounts) count together for at most
+``LOW_STANDING_CAP``: below the reported-queue threshold, so numbers alone never move a
+comment.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from dataclasses import dataclass
 
@@ -50,8 +53,19 @@ class Standing:
     label: str
 
 
-def reporter_standing(session: Session, *, site_id: int, source: str, reporter_id: str) -> Standing:
-    """The standing of a new report by this reporter (before any network check)."""
+def reporter_standing(
+    session: Session,
+    *,
+    site_id: int,
+    source: str,
+    reporter_id: str,
+    reported_at: dt.datetime | None = None,
+) -> Standing:
+    """The standing of a new report by this reporter (before any network check).
+
+    ``reported_at``: when the reported comment arrived; a reader whose account age the
+    site does not send is in good standing only if we knew them before it.
+    """
     outcomes = dict(
         session.execute(
             select(Flag.outcome, func.count())
@@ -76,7 +90,7 @@ def reporter_standing(session: Session, *, site_id: int, source: str, reporter_i
     weight = round(2 * accuracy * (1 + 0.25 * trust), 3)
     if trust:
         return Standing(weight, False, _TRUST_STANDINGS[trust])
-    good = _good_standing(author, sanctions)
+    good = _good_standing(author, sanctions, reported_at)
     return Standing(weight, not good, "good" if good else "new")
 
 
@@ -88,15 +102,26 @@ def _reporter(session: Session, site_id: int, source: str, reporter_id: str) -> 
     )
 
 
-def _good_standing(author: Author, sanctions: tuple[str, ...]) -> bool:
+def _good_standing(
+    author: Author, sanctions: tuple[str, ...], reported_at: dt.datetime | None
+) -> bool:
     # An ordinary reader of a new site: published here, rarely refused, not a fresh account.
     decided = author.approved_count + author.rejected_count
     return (
         author.approved_count >= 1
         and author.rejected_count / decided < MAX_REJECTION_RATE
-        and account_age_days(author) >= GOOD_STANDING_DAYS
+        and _settled(author, reported_at)
         and "premoderate" not in sanctions
     )
+
+
+def _settled(author: Author, reported_at: dt.datetime | None) -> bool:
+    # The site's account date when it sends one: a week old. Without it (a new site knows
+    # its readers for days only), a reader we knew before the reported comment arrived: an
+    # account made to answer the comment is not one.
+    if author.account_created_at is not None:
+        return account_age_days(author) >= GOOD_STANDING_DAYS
+    return reported_at is not None and author.first_seen_at < reported_at
 
 
 def _same_network(session: Session, comment: Comment, source: str, reporter_id: str) -> bool:
@@ -165,7 +190,11 @@ def add_flag(
     if existing is not None:
         return existing, False
     standing = reporter_standing(
-        session, site_id=comment.site_id, source=source, reporter_id=reporter_id
+        session,
+        site_id=comment.site_id,
+        source=source,
+        reporter_id=reporter_id,
+        reported_at=comment.received_at,
     )
     if not standing.low and _same_network(session, comment, source, reporter_id):
         standing = Standing(standing.weight, True, "same_network")

@@ -18,7 +18,9 @@ ANTISEMITIC = "Les juifs contrôlent les médias, tout le monde le sait"
 
 def _reader(site, reader, *, created_at=OLD_ACCOUNT, ip=None, approved=1, source="facebook"):
     """A reader with ``approved`` approved comment(s) of their own on the site."""
-    author = {"id": reader, "source": source, "created_at": created_at}
+    author = {"id": reader, "source": source}
+    if created_at:
+        author["created_at"] = created_at
     for i in range(approved):
         extra = {"ip": ip} if ip else {}
         body = f"Merci pour ce reportage {i}"
@@ -83,3 +85,19 @@ def test_readers_who_never_commented_or_are_mostly_refused_stay_capped(site):
     db.session.commit()
     answer = flag(site, "target", "rude", source="facebook")
     assert (answer.json["flag"]["standing"], answer.json["flag"]["low_standing"]) == ("new", True)
+
+
+def test_without_account_dates_readers_known_before_the_comment_count(site, alice):
+    for reader in ("r1", "r2", "r3"):
+        _reader(site, reader, created_at=None)  # the site sends no account dates
+    _target(site)
+    for i in range(6):  # accounts that appear once the comment is there
+        _reader(site, f"late-{i}", created_at=None)
+        flag(site, "target", f"late-{i}", source="facebook", reason="hate")
+    assert set(_standings()) == {("new", True)}
+    assert site.get("target").json["queue"] is None
+    first = flag(site, "target", "r1", source="facebook", reason="hate")
+    assert first.json["flag"]["standing"] == "good"
+    assert site.get("target").json["queue"] is None  # 1.0 + the capped 1.0: not yet
+    flag(site, "target", "r2", source="facebook", reason="hate")
+    assert site.get("target").json["queue"] == "reported"
