@@ -71,3 +71,14 @@ def test_my_decisions_link_to_the_comment_and_show_undone_ones(console_app, held
     assert 'data-taken-back="undone"' in page and "annulée" in page
     text = db.session.get(Comment, item.comment_id)
     assert text is not None and "Quel idiot" in page
+
+
+def test_the_history_pages_in_english(console_app, held):
+    alice = _alice(console_app)
+    assert alice.post("/console/lang", {"lang": "en"}, htmx=False).status_code == 302
+    page = alice.client.get("/console/comments?status=queued").text
+    assert "Comments · In a queue" in page and "Decided by" in page and "in a queue" in page
+    conversation = alice.client.get(f"/console/comments/{_id('h-1')}").text
+    assert "Replies (1)" in conversation and "Conversation" in conversation
+    queue = alice.client.get("/console/queue/pending").text
+    assert '<option value="24" selected>24 hours</option>' in queue
