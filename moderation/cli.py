@@ -18,6 +18,7 @@ class Entry(NamedTuple):
 
     ``extra``: ``module:attribute`` of subcommands a higher layer adds to the group (a
     command or a tuple of them), so the group's package never imports that layer.
+    ``small``: the small app (``moderation.cliapp``: settings, logs, database) is enough.
     """
 
     module: str
@@ -25,6 +26,7 @@ class Entry(NamedTuple):
     help: str
     app: bool = True
     extra: tuple[str, ...] = ()
+    small: bool = False
 
 
 # Written out so that listing the commands imports none of them; a test checks each help
@@ -68,6 +70,7 @@ COMMANDS = {
             "moderation.perspective.cli:SITES_COMMANDS",
             "moderation.coral.cli:set_coral_secret",
         ),
+        small=True,  # one row read or written: no model, rules, queue or HTTP client
     ),
     "users": Entry("moderation.accounts.cli", "users_cli", "Moderator and admin accounts."),
 }
@@ -86,7 +89,7 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         if entry.app and ctx.obj is None:
-            ctx.obj = _script_info()
+            ctx.obj = _script_info(small=entry.small)
         command: click.Command = _load(entry.module, entry.attribute)
         if isinstance(command, click.Group):
             for name in entry.extra:
@@ -105,13 +108,18 @@ def _load(module: str, attribute: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
-def _script_info() -> object:
-    """What ``with_appcontext`` looks for in the context to build the app."""
+def _script_info(*, small: bool = False) -> object:
+    """What ``with_appcontext`` looks for in the context to build the app (or the small one)."""
     from flask.cli import ScriptInfo  # late: `--help` and `sign` import no Flask
+
+    if small:
+        from moderation.cliapp import create_cli_app  # late: only the sites commands need it
+
+        return ScriptInfo(create_app=create_cli_app, set_debug_flag=False)
 
     from moderation.app import create_app  # late: `--help` and `sign` build no app
 
-    # A command loads scoring when it scores: most never do (``db upgrade``, ``sites add``).
+    # A command loads scoring when it scores: most never do (``db upgrade``).
     return ScriptInfo(create_app=lambda: create_app({"WARM_START": False}), set_debug_flag=False)
 
 

@@ -163,6 +163,11 @@ class Database:
             session.close()
 
 
+#: The one ``Database``: ``moderation.extensions`` binds it in ``create_app``, and the small
+#: app of the sites commands (``moderation.cliapp``) without importing Celery or Redis.
+db = Database()
+
+
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run ``callback`` once the session's current transaction has committed (never if not)."""
     session.info.setdefault("on_commit", []).append(callback)

@@ -11,12 +11,10 @@ from kombu.entity import Queue
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from moderation.db import Database
+from moderation.db import db as db  # re-exported: where the app's modules find it
 from moderation.exceptions import Stale
 
 log = logging.getLogger(__name__)
-
-db = Database()
 
 #: Passing infrastructure faults: a task that meets one is retried with backoff (then the
 #: sweeper), never turned into a decision. Engine failures are not among them.

@@ -1,7 +1,9 @@
-"""``moderation --help`` and ``moderation sign`` import nothing heavy and build no app (15.7)."""
+"""``moderation --help`` and ``sign`` import nothing heavy; ``sites`` builds only the small app."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 
@@ -69,3 +71,48 @@ def test_static_help_matches_each_command():
         command = cli.get_command(ctx, name)
         assert command is not None and command.name == name
         assert command.get_short_help_str(limit=1000) == entry.help
+
+
+#: What a sites command must never import: the model, the encoder, the rules, the
+#: scoring pipeline, the queue's services, Celery, Redis, or the full app.
+NOT_FOR_SITES = (
+    "moderation.app",
+    "moderation.extensions",
+    "moderation.classifier",
+    "moderation.rules",
+    "moderation.scoring",
+    "moderation.review",
+    "sklearn",
+    "scipy",
+    "numpy",
+    "celery",
+    "redis",
+    "requests",
+)
+
+
+def test_sites_commands_build_only_the_small_app(tmp_path, migrated_sqlite, monkeypatch):
+    database = tmp_path / "db.sqlite"
+    shutil.copy(migrated_sqlite, database)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("MODERATION_SECRET_KEY", "test")
+    monkeypatch.setenv("MODERATION_ALLOW_PRIVATE_CALLBACKS", "1")
+    calls = (
+        ("sites", "add", "lemonde", "--callback-url", "http://127.0.0.1:9/cb"),
+        ("sites", "set-callback", "lemonde", "http://127.0.0.1:9/cb2"),
+        ("sites", "list"),
+        ("sites", "add-key", "lemonde"),
+        ("sites", "rotate-secret", "lemonde"),
+    )
+    for args in calls:
+        out, imported = run_cli(tmp_path, *args)
+        assert json.loads(out.splitlines()[0])["site"] == "lemonde", out
+        loaded = {m for m in imported if _under(m)}
+        assert not loaded, (args, sorted(loaded))
+        assert "moderation.cliapp" in imported
+    listed = json.loads(run_cli(tmp_path, "sites", "list")[0])
+    assert listed["callback_url"] == "http://127.0.0.1:9/cb2" and listed["keys"] == 1
+
+
+def _under(module: str) -> bool:
+    return any(module.startswith(f"{name}.") or module == name for name in NOT_FOR_SITES)

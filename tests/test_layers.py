@@ -67,6 +67,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app",
             "moderation",
             "cli",
+            "cliapp",
             "dbcli",
             "signcli",
             "demo",

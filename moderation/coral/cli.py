@@ -8,9 +8,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from moderation.coral import service
+from moderation.db import db
 from moderation.exceptions import Invalid
-from moderation.extensions import db
 from moderation.sites.service import get_site
 
 
@@ -19,6 +18,10 @@ from moderation.sites.service import get_site
 @with_appcontext
 def set_coral_secret(slug: str) -> None:
     """Read the phase's signing secret (empsec_...) from standard input and store it."""
+    # Late: the sites group (the small app) loads this command, and the Coral service
+    # imports the scoring pipeline (model, rules) that storing a secret never needs.
+    from moderation.coral import service
+
     site = get_site(db.session, slug)
     if site is None:
         raise click.ClickException(f"No site {slug!r}.")

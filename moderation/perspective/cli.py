@@ -7,7 +7,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from moderation.extensions import db
+from moderation.db import db
 from moderation.perspective import keys
 from moderation.sites.service import SiteError
 

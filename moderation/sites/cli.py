@@ -12,7 +12,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from moderation.extensions import db
+from moderation.db import db
 from moderation.sites import service
 from moderation.sites.urls import CallbackUrlError
 
