@@ -18,9 +18,9 @@ from moderation.sites.service import get_site
 @with_appcontext
 def set_coral_secret(slug: str) -> None:
     """Read the phase's signing secret (empsec_...) from standard input and store it."""
-    # Late: the sites group (the small app) loads this command, and the Coral service
-    # imports the scoring pipeline (model, rules) that storing a secret never needs.
-    from moderation.coral import service
+    # The sites group (the small app) loads this command; the Coral service imports the
+    # scoring pipeline (model, rules), which storing a secret never needs.
+    from moderation.coral import service  # late: the sites commands import no scoring
 
     site = get_site(db.session, slug)
     if site is None:
