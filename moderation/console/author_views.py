@@ -11,6 +11,7 @@ from moderation.authors import notes
 from moderation.authors.models import Author, Sanction
 from moderation.comments.models import Comment, CommentRevision, Decision
 from moderation.console.blueprint import is_htmx
+from moderation.console.cards import author_facts, note_counts
 from moderation.console.render import short
 from moderation.console.scoping import require_site
 from moderation.db import utcnow
@@ -59,14 +60,21 @@ def author(author_id: int) -> str:
     sanctions = db.session.scalars(
         select(Sanction).where(Sanction.author_id == found.id).order_by(Sanction.id.desc())
     )
+    view = author_view(db.session, found)
     context = {
         "author": found,
-        "view": author_view(db.session, found),
+        "view": view,
         "comments": _comments(found.id),
         "notes": notes.notes_of(db.session, author=found),
         "sanctions": list(sanctions),
         "now": utcnow(),
         "durations": DURATIONS,
+        # In the drawer, the cards' author line comes along (out of band): a note or a
+        # sanction just made shows on every card of this author at once.
+        "facts": author_facts(
+            found.id, view, view["account_age_days"], note_counts(db.session, [found.id])
+        ),
+        "oob": is_htmx(),
     }
     template = "console/_author.html" if is_htmx() else "console/author.html"
     return render_template(template, **context)

@@ -40,7 +40,7 @@ def build_cards(session: Session, items: list[ReviewItem]) -> list[dict[str, Any
             select(Author).where(Author.id.in_({c.author_id for c in comments.values()}))
         )
     }
-    notes = _note_counts(session, list(authors))
+    notes = note_counts(session, list(authors))
     rules = _rules()
     return [
         _card(view, item, comments[item.comment_id], texts, parents, authors, notes, rules)
@@ -72,15 +72,46 @@ def _card(
     if view.get("blind"):  # a spot check card: the text and its context, nothing else
         return shown
     author = authors[comment.author_id]
+    held = str(record.get("reason") or item.reason or "")
+    hits = [_hit(hit, rules) for hit in record.get("rules") or []]
+    # The deciding rule first (the one whose reason held the item); the rest on demand.
+    hits.sort(key=lambda hit: hit["reason"] != held)
     return {
         **shown,
-        "held_reason": record.get("reason") or item.reason,
-        "hits": [_hit(hit, rules) for hit in record.get("rules") or []],
+        "held_reason": held or None,
+        "headline": _headline(item.reasons or [held]),
+        "other_reasons": [r for r in item.reasons[1:] if r != FIRST_COMMENT],
+        "hits": hits,
         "scores": _scores(record, comment.language or "fr"),
         "author_id": author.id,
         "author_name": author.name or author.external_id,
-        "account_age": round(account_age_days(author)),
-        "notes": notes.get(author.id, 0),
+        "facts": author_facts(author.id, view["author"], account_age_days(author), notes),
+    }
+
+
+#: A label on most newcomers' cards: context for the author line, not a headline.
+FIRST_COMMENT = "first_comment"
+
+
+def _headline(reasons: list[str]) -> str:
+    """The reason a card leads with: the first, unless that is only "first comment"."""
+    return next((r for r in reasons if r != FIRST_COMMENT), reasons[0] if reasons else "")
+
+
+def author_facts(
+    author_id: int, summary: Mapping[str, Any], age_days: float, notes: Mapping[int, int]
+) -> dict[str, Any]:
+    """The author line of a card (and of the drawer's updates to it), from their summary."""
+    return {
+        "id": author_id,
+        "source": summary["source"],
+        "account_age": round(age_days),
+        "approved_count": summary["approved_count"],
+        "rejected_count": summary["rejected_count"],
+        "trust": summary["trust"],
+        "sanctions": summary["sanctions"],
+        "notes": notes.get(author_id, 0),
+        "first_comment": summary["approved_count"] + summary["rejected_count"] == 0,
     }
 
 
@@ -171,7 +202,8 @@ def _parents(session: Session, comments: list[Comment]) -> dict[int, str]:
     }
 
 
-def _note_counts(session: Session, author_ids: list[int]) -> dict[int, int]:
+def note_counts(session: Session, author_ids: list[int]) -> dict[int, int]:
+    """Moderators' notes per author."""
     rows = session.execute(
         select(AuthorNote.author_id, func.count())
         .where(AuthorNote.author_id.in_(author_ids))

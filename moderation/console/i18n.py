@@ -86,6 +86,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "none": ("aucune", "none"),
     "approved_count": ("approuvés", "approved"),
     "rejected_count": ("rejetés", "rejected"),
+    "first_comment_context": ("1er commentaire", "first comment"),
     "author_drawer": ("Fiche auteur", "Author drawer"),
     "close": ("Fermer", "Close"),
     "comments": ("Commentaires", "Comments"),

@@ -163,7 +163,9 @@ def sync() -> Response:
         if value is not None and key not in ("section", "q"):
             query = query.where(service.FILTERS[key] == value)
     fresh = db.session.scalar(select(func.count()).select_from(query.limit(1000).subquery()))
-    return jsonify({"me": g.user.name, "items": state, "new": fresh or 0})
+    # The tabs' counts ride along: every sync (each event, or each poll) keeps them live.
+    tabs = counts(db.session, queues(db.session))
+    return jsonify({"me": g.user.name, "items": state, "new": fresh or 0, "counts": tabs})
 
 
 def events() -> Response:

@@ -165,7 +165,13 @@ class Live:
 
 
 @pytest.fixture
-def live(tmp_path, migrated_sqlite):
+def live_rules():
+    """The house rules of the live server (a test module may override this fixture)."""
+    return RULES
+
+
+@pytest.fixture
+def live(tmp_path, migrated_sqlite, live_rules):
     """A live server (werkzeug, threaded) on a fresh database, Redis when reachable."""
     from harness.receiver import Receiver
     from moderation.sites.service import add_site
@@ -175,7 +181,7 @@ def live(tmp_path, migrated_sqlite):
     app = build_app(
         tmp_path,
         migrated_sqlite,
-        RULES,
+        live_rules,
         REDIS_URL=_redis_url(),
         UNDO_SECONDS=3.0,
         STREAM_HEARTBEAT_SECONDS=1.0,

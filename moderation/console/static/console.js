@@ -145,7 +145,7 @@ if (page) {
   document.body.addEventListener("mod:decided", (event) => {
     restore((event.detail.skipped || []).map(String));
     clearSelection();
-    document.body.dispatchEvent(new Event("mod:counts"));
+    sync(); // the counts, and it outdates any answer still on its way
   });
   document.body.addEventListener("mod:undone", (event) => {
     for (const [id, version] of Object.entries(event.detail.versions || {})) {
@@ -154,7 +154,7 @@ if (page) {
     }
     restore((event.detail.items || []).map(String));
     clearSelection();
-    document.body.dispatchEvent(new Event("mod:counts"));
+    sync();
   });
 
   // Toasts: the undo button lives for the window, then the decided cards leave the DOM.
@@ -255,12 +255,23 @@ if (page) {
   // Live state: ask the database what became of the cards shown (on each event, or polling).
   const newButton = document.getElementById("new-items");
   let syncing = null;
+  let asked = 0; // syncs overlap under a burst of events: only the latest answer is shown
+  const showCounts = (counts) => {
+    for (const [name, n] of Object.entries(counts || {})) {
+      const count = document.querySelector(`#tabs a[data-queue="${CSS.escape(name)}"] .count`);
+      if (!count) { document.body.dispatchEvent(new Event("mod:counts")); continue; } // a new tab
+      count.textContent = n > 9999 ? "9999+" : String(n);
+    }
+  };
   const sync = async () => {
     const ids = [...document.querySelectorAll("#cards .card")].map((c) => c.dataset.item);
     const url = `${page.dataset.syncUrl}${page.dataset.syncUrl.includes("?") ? "&" : "?"}ids=${ids.join(",")}&after=${page.dataset.newest}`;
+    const mine = ++asked;
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) return;
+    if (!response.ok || mine !== asked) return;
     const state = await response.json();
+    if (mine !== asked) return;
+    showCounts(state.counts);
     for (const [id, item] of Object.entries(state.items)) {
       const card = byItem(id);
       if (!card || card.classList.contains("gone")) continue;
@@ -283,7 +294,7 @@ if (page) {
   };
   const soon = () => {
     clearTimeout(syncing);
-    syncing = setTimeout(() => { sync(); document.body.dispatchEvent(new Event("mod:counts")); }, 100);
+    syncing = setTimeout(sync, 100); // the answer carries the tabs' counts too
   };
   document.body.addEventListener("htmx:sseMessage", (event) => {
     // Our own decisions are already on screen; only others' need a look at the database.
