@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from moderation.contracts import LABELS
-from moderation.training import operating
+from moderation.training import civil, operating
 from moderation.training.crosssource import ACTIONS
 from moderation.training.operating import (
     choose_review,
@@ -49,6 +49,21 @@ def test_the_budget_goes_to_the_labels_that_catch_harm() -> None:
     assert cut["obscene"] > noise[clean].max()  # it gets no share of the budget
     assert clean_held(cs, everything, cut) <= 0.1
     assert cut["toxicity"] < np.quantile(cs.model[clean, LABELS.index("toxicity")], 0.95)
+
+
+def test_comments_picked_as_toxic_do_not_count_as_clean_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cs = synthetic_cross_source()
+    everything = np.ones(len(cs.y), dtype=bool)
+    picked = cs.sources == "s0_fr"
+    cs.sources = cs.sources.astype(object)
+    cs.sources[picked] = civil.NAME  # Toxic Spans: every comment was scored toxic first
+    cs.model[picked & (cs.y[:, LABELS.index("toxicity")] == 0)] = 0.99  # hard negatives
+    apart = choose_review(cs, everything, 0.1)
+    monkeypatch.setattr(operating, "PICKED_AS_TOXIC", ())
+    counted = choose_review(cs, everything, 0.1)
+    assert apart["toxicity"] < counted["toxicity"]  # they would eat the whole budget
 
 
 def test_word_rules_use_up_the_budget_first() -> None:
