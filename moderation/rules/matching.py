@@ -9,6 +9,7 @@ automaton hit is already a whole-word hit: ``con`` cannot fire inside
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,12 +30,8 @@ def compile_regex(pattern: str, shown: str | None = None) -> Any:
 
     ``shown`` is the pattern as its author wrote it, for the error message.
     """
-    options = re2.Options()
-    options.case_sensitive = False
-    options.log_errors = False
-    options.max_mem = _RE2_MAX_MEM
     try:
-        return re2.compile(pattern, options)
+        return _compiled(pattern)
     except re2.error as exc:
         detail = exc.args[0] if exc.args else exc
         if isinstance(detail, bytes):
@@ -42,6 +39,19 @@ def compile_regex(pattern: str, shown: str | None = None) -> Any:
         if shown is not None:  # re2 quotes the expanded pattern: drop it
             detail = str(detail).split(": ", 1)[0]
         raise ValueError(f"invalid regex {shown or pattern!r}: {detail}") from None
+
+
+# Expanded patterns inline big lists and take most of a ruleset's load time to compile: a
+# reload, or the same rules loaded again (tests, backtests, benchmarks), reuses them. re2
+# objects are immutable and safe to share between threads; an invalid pattern raises, uncached.
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> Any:
+    """One re2 object per pattern text for the whole process."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.max_mem = _RE2_MAX_MEM
+    return re2.compile(pattern, options)
 
 
 def regex_spans(pattern: Any, text: str) -> list[tuple[int, int]]:

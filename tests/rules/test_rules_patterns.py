@@ -6,6 +6,7 @@ import pytest
 
 from moderation.rules.engine import Ruleset
 from moderation.rules.loader import compile_ruleset, load_ruleset
+from moderation.rules.matching import compile_regex
 from moderation.rules.problems import RulesetInvalid
 from moderation.rules.testcases import facts_from_case
 from tests.rules.conftest import DEFAULT_RULES, ruleset_from
@@ -306,3 +307,27 @@ def test_typos_name_a_list_that_exists() -> None:
         {"lists/bad.txt": "traîtres\n"},
     )
     assert errors == ["a.yaml:4: rules[0].if.body.pattern: typos: unknown list '@nope'"]
+
+
+CACHE_CASES = [
+    "Les musulmans m'ont toujours révulsé.",
+    "Pas question que des Juifs s'installent dans ma rue.",
+    "Dire que les Noirs pullulent comme des cafards, c'est raciste.",
+    "Merci pour cet article",
+]
+
+
+def test_loading_the_same_rules_again_reuses_compiled_patterns_and_decides_the_same() -> None:
+    first = load_ruleset(DEFAULT_RULES)
+    second = load_ruleset(DEFAULT_RULES)
+    assert second.version == first.version
+    for body in CACHE_CASES:
+        assert decide(second, body) == decide(first, body)
+    # The expanded patterns are compiled once per process, not once per load.
+    assert compile_regex("(les|des) (juifs|arabes)") is compile_regex("(les|des) (juifs|arabes)")
+
+
+def test_an_invalid_pattern_is_reported_on_every_load_not_cached() -> None:
+    for _ in range(2):
+        with pytest.raises(ValueError, match="invalid regex"):
+            compile_regex("(les|des")
