@@ -31,6 +31,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "contracts",
             "tdb",
             "durations",
+            "labels",
+            "localtime",
             "numbers",
             "fields",
             "db",

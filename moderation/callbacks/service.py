@@ -83,19 +83,22 @@ def enqueue_delivery(
     """
     if supersede:
         supersede_pending(session, comment_id=comment.id)
+    shown = {
+        "id": comment.external_id,
+        "revision": decision.revision,
+        "status": decision.status,
+        "reason": decision.reason,
+        "decided_by": decision.decided_by,
+    }
+    if message := (decision.record or {}).get("message"):
+        shown["message"] = message  # the moderator's words to the author (optional)
     delivery = Delivery(
         id=str(uuid.uuid4()),
         site_id=comment.site_id,
         comment_id=comment.id,
         decision_id=decision.id,
         revision=decision.revision,
-        comment={
-            "id": comment.external_id,
-            "revision": decision.revision,
-            "status": decision.status,
-            "reason": decision.reason,
-            "decided_by": decision.decided_by,
-        },
+        comment=shown,
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),

@@ -19,6 +19,8 @@ from moderation.exceptions import Invalid
 from moderation.extensions import db
 from moderation.numbers import ascii_int
 from moderation.review.authors import add_sanction, author_view
+from moderation.review.reasons import site_reasons
+from moderation.sites.models import Site
 
 #: Sanctions a moderator may give from the console ("trust" stays with the API), mildest first.
 KINDS = ("suspend", "premoderate", "ban")
@@ -57,6 +59,7 @@ def _author(author_id: int) -> Author:
 def author(author_id: int) -> str:
     """The drawer (a fragment for htmx, a page otherwise)."""
     found = _author(author_id)
+    site = db.session.get_one(Site, found.site_id)
     sanctions = db.session.scalars(
         select(Sanction).where(Sanction.author_id == found.id).order_by(Sanction.id.desc())
     )
@@ -68,6 +71,8 @@ def author(author_id: int) -> str:
         "notes": notes.notes_of(db.session, author=found),
         "sanctions": list(sanctions),
         "now": utcnow(),
+        "zone": site.time_zone,
+        "reject_choices": site_reasons(site),
         "durations": DURATIONS,
         # In the drawer, the cards' author line comes along (out of band): a note or a
         # sanction just made shows on every card of this author at once.

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 
 from moderation.console import security
-from moderation.console.i18n import LANGUAGES, current_language, translate
-from moderation.console.render import moment, short
+from moderation.console.render import short
+from moderation.console.i18n import FILTERS, LANGUAGES, current_language, translate
 from moderation.durations import hours_in_words
 
 
@@ -46,7 +46,8 @@ def console_blueprint() -> ConsoleBlueprint:
     )
     bp.before_request(_guard)
     bp.app_context_processor(_globals)
-    bp.add_app_template_filter(moment, "moment")
+    for name, function in FILTERS.items():
+        bp.add_app_template_filter(function, name)
     return bp
 
 

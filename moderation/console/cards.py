@@ -14,6 +14,7 @@ from moderation.authors.service import account_age_days
 from moderation.classifier.service import model_store
 from moderation.comments.models import Comment, CommentRevision
 from moderation.console.render import highlight, safe_href
+from moderation.labels import humanise
 from moderation.queue.models import ReviewItem
 from moderation.review.present import present_items
 from moderation.rules.engine import CompiledRule
@@ -65,6 +66,7 @@ def _card(
         "comment_id": comment.id,
         "external_id": comment.external_id,
         "site": view["comment"]["site"],
+        "received_at": comment.received_at,
         "body": highlight(text, _spans(record)),
         "article": _article(comment.article or {}),
         "parent": parents.get(comment.id),
@@ -136,11 +138,14 @@ def _spans(record: Mapping[str, Any]) -> list[tuple[int, int, str]]:
 
 def _hit(hit: Mapping[str, Any], rules: Mapping[str, CompiledRule]) -> dict[str, Any]:
     rule = rules.get(str(hit.get("id")))
+    description = rule.description if rule else ""
     return {
         "id": hit.get("id"),
+        # A rule's name for people: its own description, else its id in words.
+        "name": description or humanise(hit.get("id")),
         "action": hit.get("action"),
         "reason": hit.get("reason"),
-        "description": rule.description if rule else "",
+        "description": description,
         "article": getattr(rule, "article", None) or "",
         "matches": [m.get("text") for m in hit.get("matches") or []],
     }

@@ -28,6 +28,7 @@ from moderation.extensions import db
 from moderation.numbers import ascii_int
 from moderation.review import history, service
 from moderation.review import undo as decisions
+from moderation.review.reasons import site_reasons
 from moderation.review.versions import current_versions, parse_versions
 from moderation.sites.models import Site
 
@@ -77,6 +78,7 @@ def decide() -> Response:
         reason=reason,
         hold_seconds=current_app.config["UNDO_SECONDS"],
         seen=parse_versions(request.form.getlist("versions")),
+        message=(request.form.get("message") or None) if action == "reject" else None,
     )
     return _decided(outcome, action=action, reason=reason)
 
@@ -122,14 +124,15 @@ def mine() -> str:
     rows = decisions.my_decisions(db.session, user=g.user)
     ids = list({d.comment_id for d in rows})
     found = {row[0].id: (row[0], row[1]) for row in db.session.execute(_with_text(ids))}
-    slugs = {site_id: slug for site_id, slug in db.session.execute(select(Site.id, Site.slug))}
+    sites = {site.id: site for site in db.session.scalars(select(Site))}
     return render_template(
         "console/mine.html",
         rows=rows,
         comments={cid: c for cid, (c, _t) in found.items()},
         texts={cid: t for cid, (_c, t) in found.items()},
-        slugs=slugs,
+        sites=sites,
         taken_back=history.taken_back(db.session, ids),
+        reject_choices={site_id: site_reasons(site) for site_id, site in sites.items()},
     )
 
 

@@ -1,10 +1,20 @@
-"""The console's words in French (the default) and English: one catalogue per language."""
+"""The console's words in French (the default) and English, and the filters that label codes.
+
+Interface words live here; the words for data codes (reasons, statuses, scores…) live in
+``moderation.labels``, shared with the statements of reasons.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from flask import session
 
-LANGUAGES = ("fr", "en")
+from moderation import labels
+from moderation.localtime import format_when, iso_local
+
+LANGUAGES = labels.LANGUAGES
 
 # key: (français, English)
 _WORDS: dict[str, tuple[str, str]] = {
@@ -112,6 +122,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "confirm": ("Confirmer", "Confirm"),
     "cancel": ("Annuler", "Cancel"),
     "choose_reason": ("Motif du rejet", "Reason for rejection"),
+    "message_to_author": ("Message à l'auteur (facultatif)", "Message to the author (optional)"),
+    "message_help": (
+        "Joint à l'exposé des motifs que l'auteur reçoit. Ctrl+Entrée confirme.",
+        "Added to the statement of reasons the author receives. Ctrl+Enter confirms.",
+    ),
+    "received_at": ("Reçu le", "Received"),
     "shortcuts": ("Raccourcis clavier", "Keyboard shortcuts"),
     "nav_shortcuts": ("Navigation", "Navigation"),
     "decision_shortcuts": ("Décisions", "Moderation decisions"),
@@ -119,8 +135,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "k_prev": ("Commentaire précédent", "Previous comment"),
     "k_approve": ("Approuver", "Approve"),
     "k_reject": (
-        "Rejeter (choix du motif, Entrée confirme, 1–9 choisit)",
-        "Reject (reason choice, Enter confirms, 1–9 pick)",
+        "Rejeter (choix du motif : 1–9, 0 puis lettres ; Entrée confirme)",
+        "Reject (reason choice: 1–9, 0 then letters; Enter confirms)",
     ),
     "k_undo": ("Annuler la dernière décision", "Undo the last decision"),
     "k_select": (
@@ -247,3 +263,46 @@ def translate(key: str) -> str:
     if words is None:
         return key
     return words[LANGUAGES.index(current_language())]
+
+
+def label(code: object, kind: str = "reason") -> str:
+    """Template filter: the word for a code in the console's language (``{{ r | label }}``)."""
+    return labels.label(kind, code, current_language())
+
+
+def decider(decided_by: object) -> str:
+    """Template filter: ``auto`` → "Automatique", ``moderator:alice`` → "Modérateur alice"."""
+    who = str(decided_by or "")
+    kind, _, name = who.partition(":")
+    if kind == "moderator" and name:
+        return f"{labels.label('decider', 'moderator', current_language())} {name}"
+    return labels.label("decider", who, current_language()) if who else ""
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def when(value: object, zone: str | None = None) -> str:
+    """Template filter: a moment (or ISO string) as people read it, in the site's zone."""
+    return format_when(_moment(value), zone, current_language())
+
+
+def when_iso(value: object, zone: str | None = None) -> str:
+    """Template filter: the moment in the zone as ISO 8601, for ``<time datetime>``."""
+    return iso_local(_moment(value), zone)
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "label": label,
+    "decider": decider,
+    "when": when,
+    "when_iso": when_iso,
+}

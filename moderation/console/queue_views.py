@@ -20,7 +20,7 @@ from flask import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.console import live
+from moderation.console import live, reasons
 from moderation.console.author_views import DURATIONS
 from moderation.console.blueprint import is_htmx
 from moderation.console.cards import build_cards
@@ -104,6 +104,8 @@ def queue(name: str) -> str:
         sites=my_sites(),
     )
     cards = build_cards(db.session, items)
+    sites = reasons.visible_sites(db.session)
+    reasons.annotate(cards, sites)
     args = {k: v for k, v in request.args.items() if k in FILTER_NAMES and v}
     context = {"queue": name, "cards": cards, "cursor": cursor, "sort": sort, "args": args}
     if is_htmx() and request.args.get("cursor"):
@@ -116,17 +118,12 @@ def queue(name: str) -> str:
         queues=names,
         counts=counts(db.session, names),
         reasons=_reason_choices(),
-        sites=_site_choices(),
+        reject_reasons=reasons.dialog_reasons(sites),
+        sites=list(sites),
         newest=newest,
         live=live.live_enabled(),
         durations=DURATIONS,
     )
-
-
-def _site_choices() -> list[str]:
-    query = select(Site.slug).order_by(Site.slug)
-    sites = my_sites()
-    return list(db.session.scalars(query if sites is None else query.where(Site.id.in_(sites))))
 
 
 def _reason_choices() -> list[str]:

@@ -7,7 +7,6 @@ each segment between them is escaped on its own.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -66,16 +65,3 @@ def short(text: object, limit: int = 80) -> str:
     """A one-line excerpt (escaped later by the template)."""
     value = " ".join(str(text or "").split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def moment(value: str | dt.datetime | None) -> str:
-    """A time as moderators read it: ``07/12/2026 17:30 UTC`` (an ISO string or a datetime)."""
-    if not value:
-        return ""
-    try:
-        when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-    except ValueError:
-        return str(value)
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC)
-    return when.strftime("%d/%m/%Y %H:%M UTC")

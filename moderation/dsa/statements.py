@@ -22,9 +22,11 @@ from moderation.comments.models import Comment, Decision
 from moderation.config import MIN_APPEAL_DAYS
 from moderation.db import utcnow
 from moderation.dsa.models import Statement
-from moderation.dsa.wording import reason_fr, scrub, statement_text
+from moderation.dsa.wording import ForPeople, reason_fr, scrub, statement_text
 from moderation.exceptions import NotFound
 from moderation.flags.models import Flag
+from moderation.labels import reason_phrase
+from moderation.localtime import local
 from moderation.sites.models import Site
 
 
@@ -58,6 +60,7 @@ def issue_for_decision(
         session,
         data,
         what="Votre commentaire a été retiré du site (il n'est visible nulle part).",
+        people=for_people(record, data, bool(filed)),
         site_id=comment.site_id,
         author_id=comment.author_id,
         comment_id=comment.id,
@@ -105,9 +108,17 @@ def issue_for_sanction(session: Session, *, author: Author, sanction: Sanction) 
     )
 
 
-def _store(session: Session, data: dict[str, Any], *, what: str, **columns: Any) -> Statement:
+def _store(
+    session: Session,
+    data: dict[str, Any],
+    *,
+    what: str,
+    people: ForPeople | None = None,
+    **columns: Any,
+) -> Statement:
     now = utcnow()
     until = now + dt.timedelta(days=appeal_days())
+    site = session.get_one(Site, columns["site_id"])
     if terms := current_app.config.get("TERMS_URL"):
         data["decision_ground_reference_url"] = terms
     data["puid"] = f"sor-{uuid.uuid4().hex}"  # unique, never reused, no personal data
@@ -117,7 +128,9 @@ def _store(session: Session, data: dict[str, Any], *, what: str, **columns: Any)
     statement = Statement(
         puid=data["puid"],
         data=data,
-        text=statement_text(data, until=until.date(), what=what),
+        text=statement_text(
+            data, until=local(until, site.time_zone).date(), what=what, people=people
+        ),
         appeal_until=until,
         created_at=now,
         **columns,
@@ -125,6 +138,36 @@ def _store(session: Session, data: dict[str, Any], *, what: str, **columns: Any)
     session.add(statement)
     session.flush()
     return statement
+
+
+def for_people(record: dict[str, Any], data: dict[str, Any], noticed: bool) -> ForPeople:
+    """The ground and facts as the author reads them: the charter's article and the reason.
+
+    Rule ids and scores stay in the record and in the export's fields, never in this text.
+    """
+    reason = reason_phrase(record.get("reason"))
+    if data.get("illegal_content_legal_ground"):  # the law the notifier cited, in words
+        ground = f"Fondement légal : {data['illegal_content_legal_ground']}. "
+        ground += str(data["illegal_content_explanation"])
+    else:
+        ground = f"Fondement : {_article(record)}, motif : {reason}."
+    facts = [f"Votre commentaire a été jugé contraire à la charte pour ce motif : {reason}."]
+    if noticed:
+        facts.append("Un signalement de contenu illicite avait été reçu.")
+    if record.get("sanction"):
+        facts.append("Votre compte faisait l'objet d'une sanction en cours.")
+    return ForPeople(ground, " ".join(facts), str(record.get("message") or ""))
+
+
+def _article(record: dict[str, Any]) -> str:
+    """The house-rule article behind the final reason: the deciding rule's, or a rule's of it."""
+    hits = [_deciding_hit(record)] + [
+        h for h in record.get("rules") or () if h.get("reason") == record.get("reason")
+    ]
+    for hit in hits:
+        if hit and hit.get("article"):
+            return str(hit["article"])
+    return "Charte des commentaires"
 
 
 def _notices(session: Session, comment_id: int) -> list[Flag]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
+
+from moderation.labels import reason_phrase
 
 #: What a free-text field may never carry to the Transparency Database: e-mail addresses,
 #: IP addresses, URLs with a path or query (they may name a person), phone numbers.
@@ -15,23 +18,6 @@ _PERSONAL = re.compile(
     r"|(?:\+|\b0)\d(?:[\s.-]?\d{2}){4}\b",
     re.IGNORECASE,
 )
-
-REASONS_FR = {
-    "insult": "injure",
-    "harassment": "harcèlement",
-    "hate": "propos haineux",
-    "threat": "menace",
-    "obscene": "obscénité",
-    "spam": "publicité ou spam",
-    "off_topic": "hors sujet",
-    "personal_data": "données personnelles publiées",
-    "banned": "auteur banni",
-    "suspended": "auteur suspendu",
-    "illegal": "contenu illicite",
-    "repeat_post": "message répété",
-    "toxic": "propos toxiques",
-    "other": "autre manquement à la charte",
-}
 
 REDRESS = (
     "Vous pouvez contester cette décision gratuitement, en ligne, jusqu'au {until} "
@@ -48,8 +34,16 @@ def scrub(text: str, limit: int) -> str:
 
 
 def reason_fr(reason: str | None) -> str:
-    """A reason code in French words."""
-    return REASONS_FR.get(reason or "other", (reason or "other").replace("_", " "))
+    """A reason code in French words (the labels' catalogue, as a phrase)."""
+    return reason_phrase(reason)
+
+
+class ForPeople(NamedTuple):
+    """What the author reads instead of the export's fields: no rule id, no score."""
+
+    ground: str
+    facts: str
+    message: str = ""
 
 
 def french_date(day: dt.date) -> str:
@@ -65,15 +59,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def statement_text(data: dict[str, object], *, until: dt.date, what: str) -> str:
-    """The statement as the author reads it: restriction, ground, facts, automation, redress."""
-    ground = (
-        f"Fondement légal : {data['illegal_content_legal_ground']}. "
-        f"{data['illegal_content_explanation']}"
-        if data.get("illegal_content_legal_ground")
-        else f"Fondement : {data['incompatible_content_ground']}. "
-        f"{data['incompatible_content_explanation']}"
-    )
+def statement_text(
+    data: dict[str, object], *, until: dt.date, what: str, people: ForPeople | None = None
+) -> str:
+    """The statement as the author reads it: restriction, ground, facts, automation, redress.
+
+    ``people``: the ground and facts in plain words (a rejection's); else the export's fields.
+    """
+    if people is None:
+        people = ForPeople(_ground(data), str(data["decision_facts"]))
     automation = {
         "AUTOMATED_DECISION_FULLY": "La décision a été prise par des moyens automatisés.",
         "AUTOMATED_DECISION_PARTIALLY": (
@@ -87,13 +81,18 @@ def statement_text(data: dict[str, object], *, until: dt.date, what: str) -> str
         if data["source_type"] == "SOURCE_ARTICLE_16"
         else "La décision a été prise à l'initiative du site."
     )
-    return " ".join(
-        (
-            f"{what}",
-            _sentence(ground),
-            f"Faits : {data['decision_facts']}",
-            automation,
-            source,
-            REDRESS.format(until=french_date(until)),
+    message = f"Message du modérateur : « {people.message} »" if people.message else ""
+    parts = (what, _sentence(people.ground), f"Faits : {people.facts}", message, automation, source)
+    return " ".join((*filter(None, parts), REDRESS.format(until=french_date(until))))
+
+
+def _ground(data: dict[str, object]) -> str:
+    if data.get("illegal_content_legal_ground"):
+        return (
+            f"Fondement légal : {data['illegal_content_legal_ground']}. "
+            f"{data['illegal_content_explanation']}"
         )
+    return (
+        f"Fondement : {data['incompatible_content_ground']}. "
+        f"{data['incompatible_content_explanation']}"
     )

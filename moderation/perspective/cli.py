@@ -43,12 +43,13 @@ def revoke_key(slug: str, key: str) -> None:
 @click.option("--table", is_flag=True, help="Aligned columns instead of JSON lines.")
 @with_appcontext
 def list_sites(table: bool) -> None:
-    """Every site: slug, callback URL, creation time, live keys (no secret)."""
+    """Every site: slug, callback URL, creation time, time zone, live keys (no secret)."""
     rows: list[dict[str, str | int]] = [
         {
             "site": site.slug,
             "callback_url": site.callback_url,
             "created_at": site.created_at.isoformat(),
+            "time_zone": site.time_zone,
             "keys": count,
         }
         for site, count in keys.sites_with_keys(db.session)
@@ -58,9 +59,12 @@ def list_sites(table: bool) -> None:
             click.echo(json.dumps(row))
         return
     width = max([len("site"), *(len(str(row["site"])) for row in rows)])
-    click.echo(f"{'site':<{width}}  {'created_at':<32}  keys  callback_url")
+    zones = max([len("time_zone"), *(len(str(row["time_zone"])) for row in rows)])
+    head = f"{'site':<{width}}  {'created_at':<32}  {'time_zone':<{zones}}  keys  callback_url"
+    click.echo(head)
     for row in rows:
-        line = f"{row['site']:<{width}}  {row['created_at']:<32}  {row['keys']:>4}"
+        line = f"{row['site']:<{width}}  {row['created_at']:<32}  {row['time_zone']:<{zones}}"
+        line += f"  {row['keys']:>4}"
         click.echo(f"{line}  {row['callback_url']}")
 
 

@@ -39,6 +39,8 @@ class ResolveSchema(Schema):
     note = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     # The item's ``version`` as listed: 409 ``stale_version`` if it changed since.
     version = CleanString(validate=validate.Length(min=1, max=40))
+    #: To the author of a rejected comment: in the statement of reasons and the callback.
+    message = CleanString(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
     @validates_schema
     def _reason_for_rejections(self, data: dict[str, object], **_kw: object) -> None:

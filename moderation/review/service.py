@@ -195,7 +195,14 @@ def release(session: Session, *, item_id: int, user: User) -> ReviewItem:
 
 
 def resolve(
-    session: Session, *, item_id: int, user: User, action: str, reason: str | None, note: str | None
+    session: Session,
+    *,
+    item_id: int,
+    user: User,
+    action: str,
+    reason: str | None,
+    note: str | None,
+    message: str | None = None,
 ) -> ReviewItem:
     """Decide an item: exactly one of two concurrent moderators wins, the other gets 409."""
     if reason and reason not in (allowed := allowed_reasons(current_app.config["REASON_CODES"])):
@@ -221,6 +228,8 @@ def resolve(
     comment, previous, notices = _comment_with_decision(session, item.comment_id)
     settle_flags(session, comment_id=comment.id, upheld=action == "reject")
     record = _moderator_record(previous, user, action, reason, note)
+    if action == "reject" and message and message.strip():
+        record["message"] = message.strip()[:MESSAGE_LIMIT]
     # A spot check's label is blind and marked so; a rejection overturns the approval.
     if item.queue == SPOT_CHECK_QUEUE:
         record = spot_check_record(record, previous)
@@ -281,6 +290,9 @@ def _moderator_record(
         "decided_at": utcnow().isoformat(),
     }
 
+
+#: The longest message to an author (it goes into the statement and the callback).
+MESSAGE_LIMIT = 1000
 
 _EVIDENCE = (
     "rules",

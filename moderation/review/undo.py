@@ -57,6 +57,7 @@ def decide(
     reason: str | None,
     hold_seconds: float = UNDO_SECONDS,
     seen: dict[int, str] | None = None,
+    message: str | None = None,
 ) -> Outcome:
     """Resolve each item as the API does, holding its callback for the undo window.
 
@@ -74,7 +75,13 @@ def decide(
     for item_id in item_ids:
         try:
             item = service.resolve(
-                session, item_id=item_id, user=user, action=action, reason=reason, note=None
+                session,
+                item_id=item_id,
+                user=user,
+                action=action,
+                reason=reason,
+                note=None,
+                message=message,
             )
         except Stale:
             raise

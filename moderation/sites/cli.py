@@ -1,7 +1,7 @@
-"""``moderation sites``: register sites and rotate their secrets.
+"""``moderation sites``: register sites, rotate their secrets, set their callback and zone.
 
 ``moderation/cli.py`` adds add-key, revoke-key (perspective/cli.py) and set-coral-secret
-(coral/cli.py): those packages sit above this one.
+(coral/cli.py), set-reasons (review/cli.py): those packages sit above this one.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from moderation.db import db
+from moderation.localtime import UnknownTimeZone
 from moderation.sites import service
 from moderation.sites.urls import CallbackUrlError
 
@@ -49,6 +50,22 @@ def set_callback(slug: str, url: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.commit()
     click.echo(json.dumps({"site": site.slug, "callback_url": url, "previous": previous}))
+
+
+@sites_cli.command("set-timezone")
+@click.argument("slug")
+@click.argument("zone")
+@with_appcontext
+def set_timezone(slug: str, zone: str) -> None:
+    """Show SLUG's dates in ZONE, an IANA name such as Europe/Paris (the default)."""
+    try:
+        site, previous = service.set_time_zone(
+            db.session, slug=slug, zone=zone, actor=f"cli:{getpass.getuser()}"
+        )
+    except (service.SiteError, UnknownTimeZone) as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()
+    click.echo(json.dumps({"site": site.slug, "time_zone": zone, "previous": previous}))
 
 
 def _warn(message: str) -> None:

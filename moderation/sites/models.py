@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.db import Base, UTCDateTime, utcnow
+from moderation.localtime import DEFAULT_TIME_ZONE
 
 
 class Site(Base):
@@ -26,4 +27,10 @@ class Site(Base):
     #: Still accepts the deprecated ``sha256=`` signature on requests with a body: sites
     #: created before ``v2=`` (migration 0011), until they turn it off.
     legacy_signatures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Where its people live: dates in the console and to authors are shown in this zone.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
+    #: The reasons its moderators may pick to reject, comma-separated; None: the default set.
+    reject_reasons: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

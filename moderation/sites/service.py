@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from moderation.db import on_commit, utcnow
 from moderation.exceptions import Invalid, NotFound
+from moderation.localtime import check_zone
 from moderation.sites import secrets
 from moderation.sites.models import Site
 from moderation.sites.urls import CallbackHostUnresolved, check_callback_url
@@ -73,6 +74,18 @@ def set_callback(
     session.flush()
     change = {"site": slug, "actor": actor, "previous": previous, "callback_url": callback_url}
     on_commit(session, lambda: audit.info("site callback changed", extra=change))
+    return site, previous
+
+
+def set_time_zone(session: Session, *, slug: str, zone: str, actor: str) -> tuple[Site, str]:
+    """Show a site's dates in ``zone`` (an IANA name, checked); audited."""
+    site = get_site(session, slug)
+    if site is None:
+        raise SiteError(f"No site {slug!r}.")
+    previous, site.time_zone = site.time_zone, check_zone(zone)
+    session.flush()
+    change = {"site": slug, "actor": actor, "previous": previous, "time_zone": zone}
+    on_commit(session, lambda: audit.info("site time zone changed", extra=change))
     return site, previous
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from moderation.authors.models import Author
 from moderation.dsa.models import Statement
+from moderation.dsa.wording import french_date
 from moderation.extensions import db
 from tests.dsa.conftest import HELD, THREAT, statement_of
 from tests.dsa.tdb_checker import problems
@@ -154,3 +158,68 @@ def test_resolving_a_comment_nobody_reported_reads_no_notices(site, alice):
     assert statement_of(site, "c-1").json["statement"]["source_type"] == "SOURCE_VOLUNTARY"
     # The comment's read asks whether notices exist; settling reader reports updates them.
     assert flags == ["SELECT", "UPDATE"], flags
+
+
+def test_the_authors_text_cites_the_article_and_reason_never_rule_ids_or_scores(
+    site, alice, receiver
+):
+    site.post(payload("c-1", body=HELD))
+    item = alice.page()["items"][0]
+    message = "Merci de rester courtois : critiquez l'argument, pas la personne."
+    answer = alice.post(
+        f"/v1/queue/{item['id']}/resolve",
+        {"action": "reject", "reason": "insult", "message": message},
+    )
+    assert answer.status_code == 200, answer.json
+    statement = statement_of(site, "c-1").json["statement"]
+    text = statement["text"]
+    assert "Charte des commentaires, art. 4" in text and "injure" in text
+    assert f"Message du modérateur : « {message} »" in text
+    assert "doubtful" not in text and "Règles de la charte" not in text
+    # The machine-readable fields keep the rule for the record and the export.
+    assert "« doubtful »" in statement["incompatible_content_ground"]
+    assert "« doubtful »" in statement["decision_facts"]
+    assert message not in str({k: v for k, v in statement.items() if k != "text"})
+    callback = receiver.wait_for(2)[-1]  # queued, then rejected
+    assert callback["comment"]["status"] == "rejected"
+    assert callback["comment"]["message"] == message
+    assert callback["statement"]["text"] == text
+
+
+def test_the_people_part_drops_scores_and_every_rule_id():
+    from moderation.dsa.statements import for_people
+    from moderation.dsa.wording import statement_text
+
+    record = {
+        "reason": "hate",
+        "rule": "hate-score",
+        "rules": [
+            {"id": "first-comment", "action": "flag", "reason": "first_comment"},
+            {"id": "hate-score", "action": "review", "reason": "hate", "article": "Art. 2"},
+        ],
+        "scores": {"identity_attack": 0.56, "toxicity": 0.91},
+        "sanction": "suspend",
+    }
+    data = {"automated_decision": "AUTOMATED_DECISION_PARTIALLY", "source_type": "X"}
+    people = for_people(record, data, noticed=False)
+    text = statement_text(data, until=dt.date(2027, 6, 4), what="Retiré.", people=people)
+    assert "Fondement : Art. 2, motif : propos haineux." in text
+    for internal in ("hate-score", "first-comment", "first_comment", "identity_attack", "0.56"):
+        assert internal not in text
+    assert "sanction en cours" in text and "4 juin 2027" in text
+    assert "Message du modérateur" not in text  # none was written
+
+
+def test_the_appeal_date_is_the_sites_day(site, house, receiver):
+    from moderation.sites.models import Site
+
+    # A zone whose day differs from UTC's right now (UTC+14 late in the day, else UTC-11).
+    zone = "Pacific/Kiritimati" if dt.datetime.now(dt.UTC).hour >= 10 else "Pacific/Pago_Pago"
+    db.session.scalar(select(Site)).time_zone = zone
+    db.session.commit()
+    site.post(payload("c-1", body=THREAT))
+    statement = statement_of(site, "c-1").json["statement"]
+    until = dt.datetime.fromisoformat(statement["redress"]["until"])
+    local_day = until.astimezone(ZoneInfo(zone)).date()
+    assert local_day != until.astimezone(dt.UTC).date()
+    assert french_date(local_day) in statement["text"]

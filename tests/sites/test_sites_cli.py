@@ -35,9 +35,16 @@ def test_sites_list_shows_each_site_and_its_live_keys_never_a_secret(app):
         ("lemonde", "http://127.0.0.1:9/cb", 1),
         ("liberation", "http://127.0.0.1:9/lib", 0),
     ]
-    assert all(set(r) == {"site", "callback_url", "created_at", "keys"} for r in rows)
+    assert all(set(r) == {"site", "callback_url", "created_at", "time_zone", "keys"} for r in rows)
+    assert {r["time_zone"] for r in rows} == {"Europe/Paris"}
     table = invoke(app, "sites", "list", "--table").output
-    assert table.splitlines()[0].split() == ["site", "created_at", "keys", "callback_url"]
+    assert table.splitlines()[0].split() == [
+        "site",
+        "created_at",
+        "time_zone",
+        "keys",
+        "callback_url",
+    ]
     assert "liberation" in table
     for shown in (result.output, table):
         assert secret not in shown and keys[1] not in shown and "whsec_" not in shown

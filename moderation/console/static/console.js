@@ -173,39 +173,63 @@ if (page) {
     }
   }).observe(document.getElementById("toasts"), { childList: true });
 
-  // Reject: the reason dialog, held reason preselected; 1-9 pick; Enter confirms.
+  // Reject: the site's reasons, grouped, the held one preselected; 1-9, 0, letters pick;
+  // Enter confirms (Ctrl+Enter from the message to the author).
   const rejectDialog = document.getElementById("reject-dialog");
-  const openReject = (ids, reason) => {
+  const KEYS = "1234567890abcdeghilmnopqrstvwy";
+  let reasonKeys = new Map();
+  const offerReasons = (site) => {
+    reasonKeys = new Map();
+    for (const label of rejectDialog.querySelectorAll(".reason-choice")) {
+      const sites = label.dataset.sites;
+      label.hidden = Boolean(site && sites !== undefined && !sites.split(" ").includes(site));
+      const key = label.hidden ? "" : KEYS[reasonKeys.size] || "";
+      label.querySelector("kbd").textContent = key;
+      if (key) reasonKeys.set(key, label.querySelector("input"));
+    }
+    for (const group of rejectDialog.querySelectorAll(".reason-group")) {
+      group.hidden = !group.querySelector(".reason-choice:not([hidden])");
+    }
+    return [...reasonKeys.values()];
+  };
+  const openReject = (ids, card) => {
     const holder = document.getElementById("reject-items");
     holder.replaceChildren(
       ...ids.map((id) => Object.assign(document.createElement("input"), { type: "hidden", name: "items", value: String(Number(id)) })),
     );
-    const radios = [...rejectDialog.querySelectorAll('input[name="reason"]')];
-    const held = radios.find((r) => r.value === reason) || radios.find((r) => r.value === "other") || radios[0];
+    const radios = offerReasons(card?.dataset.site);
+    const wanted = [card?.dataset.preselect, card?.dataset.reason, "other"];
+    const held = wanted.map((code) => radios.find((r) => r.value === code)).find(Boolean) || radios[0];
     if (held) held.checked = true;
+    document.getElementById("reject-message").value = "";
     rejectDialog.showModal();
     (held || document.getElementById("reject-confirm")).focus();
   };
   document.getElementById("reject-form").addEventListener("submit", () => rejectDialog.close());
   rejectDialog.addEventListener("keydown", (event) => {
-    const n = Number(event.key);
-    if (n >= 1 && n <= 9) {
-      const radio = rejectDialog.querySelectorAll('input[name="reason"]')[n - 1];
-      if (radio) { radio.checked = true; radio.focus(); event.preventDefault(); }
-    } else if (event.key === "Enter" && event.target.type !== "button") {
+    const confirm = () => { event.preventDefault(); document.getElementById("reject-confirm").click(); };
+    if (event.target.tagName === "TEXTAREA") {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) confirm();
+      return;
+    }
+    const radio = event.ctrlKey || event.metaKey || event.altKey ? null : reasonKeys.get(event.key);
+    if (radio) {
+      radio.checked = true;
+      radio.focus();
       event.preventDefault();
-      document.getElementById("reject-confirm").click();
+    } else if (event.key === "Enter" && event.target.type !== "button") {
+      confirm();
     }
   });
   document.getElementById("cards").addEventListener("click", (event) => {
     const reject = event.target.closest("[data-reject]");
-    if (reject) openReject([reject.dataset.reject], reject.closest(".card").dataset.reason);
+    if (reject) openReject([reject.dataset.reject], reject.closest(".card"));
     const sanction = event.target.closest("[data-sanction]");
     if (sanction) openSanction(sanction.closest(".card"));
   });
   document.getElementById("bulk-reject").addEventListener("click", () => {
     const ids = picks().map((box) => box.value);
-    if (ids.length) openReject(ids, byItem(ids[0])?.dataset.reason);
+    if (ids.length) openReject(ids, byItem(ids[0]));
   });
 
   // Sanction the author (b).
