@@ -14,7 +14,6 @@ from moderation.authors.service import account_age_days
 from moderation.classifier.service import model_store
 from moderation.comments.models import Comment, CommentRevision
 from moderation.console.render import highlight, safe_href
-from moderation.labels import humanise
 from moderation.queue.models import ReviewItem
 from moderation.review.present import present_items
 from moderation.rules.engine import CompiledRule
@@ -141,8 +140,8 @@ def _hit(hit: Mapping[str, Any], rules: Mapping[str, CompiledRule]) -> dict[str,
     description = rule.description if rule else ""
     return {
         "id": hit.get("id"),
-        # A rule's name for people: its own description, else its id in words.
-        "name": description or humanise(hit.get("id")),
+        # A rule's name for people: its own description (else the template names its reason).
+        "name": description,
         "action": hit.get("action"),
         "reason": hit.get("reason"),
         "description": description,

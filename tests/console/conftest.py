@@ -173,6 +173,23 @@ def live_rules():
 @pytest.fixture
 def live(tmp_path, migrated_sqlite, live_rules):
     """A live server (werkzeug, threaded) on a fresh database, Redis when reachable."""
+    yield from serve_live(tmp_path, migrated_sqlite)
+
+
+@pytest.fixture
+def live_scored(tmp_path, migrated_sqlite, trained):
+    """The live server with the tiny model promoted: cards show scores and thresholds."""
+    from moderation.classifier import artifact
+    from moderation.classifier.service import promote
+
+    models = tmp_path / "models"
+    folder = artifact.save(trained.model, models)
+    promote(models, folder.name)
+    yield from serve_live(tmp_path, migrated_sqlite)
+
+
+def serve_live(tmp_path: Any, migrated_sqlite: Any) -> Any:
+    """Serve the console with a site, a callback receiver and three users; stop it after."""
     from harness.receiver import Receiver
     from moderation.sites.service import add_site
     from tests.console.live_server import LiveServer, build_app
