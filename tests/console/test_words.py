@@ -6,7 +6,7 @@ import re
 
 from moderation.extensions import db
 from moderation.queue.models import ReviewItem
-from tests.console.conftest import make_moderator, sign_in
+from tests.console.conftest import make_moderator, seen, sign_in
 
 
 def _visible(html: str) -> str:
@@ -17,7 +17,8 @@ def _visible(html: str) -> str:
 def _reject_first(alice, reason: str = "insult") -> ReviewItem:
     item = db.session.query(ReviewItem).filter_by(status="open").order_by(ReviewItem.id).first()
     answer = alice.post(
-        "/console/decide", {"items": str(item.id), "action": "reject", "reason": reason}
+        "/console/decide",
+        {"items": str(item.id), "action": "reject", "reason": reason, "versions": seen(item.id)},
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     return item
