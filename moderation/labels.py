@@ -56,7 +56,7 @@ _CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "pending": ("En cours d'analyse", "Being scored"),
         "approved": ("Approuvé", "Approved"),
         "rejected": ("Rejeté", "Rejected"),
-        "queued": ("En attente", "Queued"),
+        "queued": ("En file", "In a queue"),
         "deleted": ("Supprimé par le site", "Deleted by the site"),
         "resolved": ("Traité", "Resolved"),
         "open": ("Ouvert", "Open"),

@@ -15,7 +15,7 @@ def test_known_codes_have_french_and_english_words():
     assert labels.label("reason", "first_comment", "en") == "First comment"
     assert labels.label("threshold", "very_likely") == "seuil « très probable »"
     assert labels.label("sanction", "suspend") == "Suspension"
-    assert labels.label("status", "queued") == "En attente"
+    assert labels.label("status", "queued") == "En file"
     assert labels.label("decider", "moderator", "en") == "Moderator"
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 
 from moderation.console import security
-from moderation.console.render import short
 from moderation.console.i18n import FILTERS, LANGUAGES, current_language, translate
+from moderation.console.render import short
 from moderation.durations import hours_in_words
 
 

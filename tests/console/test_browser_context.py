@@ -36,7 +36,8 @@ def test_a_reported_card_shows_the_notice_and_the_readers(browser, live):
     expect(notice).to_contain_text(NOTICE["law"])
     expect(notice).to_contain_text(NOTICE["explanation"])
     expect(notice).to_contain_text(NOTICE["reporter"]["name"])
-    expect(notice.locator("time")).to_have_text(re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d UTC"))
+    # In the site's zone (Paris), French style: « 7 déc. 2026 à 18:05 ».
+    expect(notice.locator("time")).to_have_text(re.compile(r"^\d{1,2} \S+ \d{4} à \d\d:\d\d$"))
     expect(card.locator(".flags")).to_contain_text(
         "Signalé par un lecteur sans commentaire sur le site"
     )

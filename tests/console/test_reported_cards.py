@@ -6,6 +6,7 @@ import json
 
 from moderation.extensions import db
 from moderation.flags.models import Flag
+from moderation.localtime import format_when
 from tests.console.conftest import make_moderator, sign_in
 from tests.helpers import flag, payload, sign_headers
 
@@ -43,7 +44,7 @@ def test_a_notice_shows_its_law_explanation_notifier_and_time(console_app, site)
     assert "Ligue contre le racisme" in page
     assert "juridique@ligue.example" not in page  # the notifier's contact stays out
     received = db.session.query(Flag).filter_by(reason="illegal").one().created_at
-    assert received.strftime("%d/%m/%Y %H:%M UTC") in page
+    assert format_when(received, "Europe/Paris") in page  # the site's zone, French style
     # The reader's report: who in words, not "peu fiable".
     assert 'Signalé par un <span title="native">lecteur sans commentaire sur le site</span>' in page
     assert "peu fiable" not in page and "poids 0.0" not in page
