@@ -69,7 +69,6 @@ COMMANDS = {
         extra=(
             "moderation.perspective.cli:SITES_COMMANDS",
             "moderation.coral.cli:set_coral_secret",
-            "moderation.review.cli:set_reasons",
         ),
         small=True,  # one row read or written: no model, rules, queue or HTTP client
     ),

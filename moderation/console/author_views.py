@@ -19,8 +19,8 @@ from moderation.exceptions import Invalid
 from moderation.extensions import db
 from moderation.numbers import ascii_int
 from moderation.review.authors import add_sanction, author_view
-from moderation.review.reasons import site_reasons
 from moderation.sites.models import Site
+from moderation.sites.reasons import site_reasons
 
 #: Sanctions a moderator may give from the console ("trust" stays with the API), mildest first.
 KINDS = ("suspend", "premoderate", "ban")

@@ -28,9 +28,9 @@ from moderation.extensions import db
 from moderation.numbers import ascii_int
 from moderation.review import history, service
 from moderation.review import undo as decisions
-from moderation.review.reasons import site_reasons
 from moderation.review.versions import current_versions, parse_versions
 from moderation.sites.models import Site
+from moderation.sites.reasons import site_reasons
 
 
 def _item_ids() -> list[int]:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from moderation.console.scoping import my_sites
 from moderation.labels import reject_group, reject_order
-from moderation.review.reasons import preselect, site_reasons
 from moderation.sites.models import Site
+from moderation.sites.reasons import preselect, site_reasons
 
 
 def visible_sites(session: Session) -> dict[str, Site]:

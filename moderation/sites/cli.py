@@ -1,7 +1,7 @@
 """``moderation sites``: register sites, rotate their secrets, set their callback and zone.
 
 ``moderation/cli.py`` adds add-key, revoke-key (perspective/cli.py) and set-coral-secret
-(coral/cli.py), set-reasons (review/cli.py): those packages sit above this one.
+(coral/cli.py): those packages sit above this one.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from moderation.db import db
 from moderation.localtime import UnknownTimeZone
 from moderation.sites import service
+from moderation.sites.reasons import set_site_reasons, site_reasons
 from moderation.sites.urls import CallbackUrlError
 
 sites_cli = click.Group("sites", help="Client sites and their signing secrets.")
@@ -66,6 +67,25 @@ def set_timezone(slug: str, zone: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.commit()
     click.echo(json.dumps({"site": site.slug, "time_zone": zone, "previous": previous}))
+
+
+@sites_cli.command("set-reasons")
+@click.argument("slug")
+@click.argument("codes", required=False)
+@click.option("--default", "default", is_flag=True, help="Back to the default set.")
+@with_appcontext
+def set_reasons(slug: str, codes: str | None, default: bool) -> None:
+    """Offer only CODES (comma-separated, e.g. insult,hate,spam,other) in SLUG's reject dialog."""
+    if default == bool(codes):
+        raise click.UsageError("Give CODES or --default (not both).")
+    try:
+        site = set_site_reasons(
+            db.session, slug=slug, codes=None if default else (codes or "").split(",")
+        )
+    except service.SiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()  # the command is the unit of work
+    click.echo(json.dumps({"site": site.slug, "reject_reasons": site_reasons(site)}))
 
 
 def _warn(message: str) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from moderation.comments.models import Comment
 from moderation.extensions import db
 from moderation.localtime import format_when
-from moderation.review.reasons import set_site_reasons
 from moderation.sites.models import Site
+from moderation.sites.reasons import set_site_reasons
 
 pytestmark = pytest.mark.browser
 

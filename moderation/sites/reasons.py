@@ -1,8 +1,9 @@
-"""The reasons a site's moderators may give to reject: the site's own list, or the default.
+"""The reasons a site's moderators may pick to reject: the site's own list, or the default.
 
-One source of truth: a reason is valid if ``service.allowed_reasons`` accepts it (the
-configured ``MODERATION_REASON_CODES`` and the house rules' reasons); a site only chooses
-which of those its reject dialog offers (``moderation sites set-reasons``).
+One source of truth: the configured ``MODERATION_REASON_CODES`` (which every decision is
+also checked against, with the house rules' reasons); a site only chooses which of those
+grounds its reject dialog offers (``moderation sites set-reasons``). A held reason the
+site does not offer (a rule's ``links``) pre-selects one of its group (``spam``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from moderation.labels import NOT_GROUNDS, reject_group, reject_order
-from moderation.review.service import allowed_reasons
 from moderation.sites.models import Site
 from moderation.sites.service import SiteError, get_site
 
@@ -29,7 +29,7 @@ def site_reasons(site: Site) -> list[str]:
 
 
 def set_site_reasons(session: Session, *, slug: str, codes: list[str] | None) -> Site:
-    """Give a site its reject reasons (``None``: back to the default); each must be allowed."""
+    """Give a site its reject reasons (``None``: back to the default); each a configured one."""
     site = get_site(session, slug)
     if site is None:
         raise SiteError(f"No site {slug!r}.")
@@ -37,7 +37,7 @@ def set_site_reasons(session: Session, *, slug: str, codes: list[str] | None) ->
         site.reject_reasons = None
     else:
         wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
-        allowed = allowed_reasons(tuple(current_app.config["REASON_CODES"]))
+        allowed = set(current_app.config["REASON_CODES"])
         refused = [c for c in wanted if c in NOT_GROUNDS]
         if refused:
             raise SiteError(f"Not a ground for rejection: {', '.join(refused)}.")
