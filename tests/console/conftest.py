@@ -173,7 +173,7 @@ def live_rules():
 @pytest.fixture
 def live(tmp_path, migrated_sqlite, live_rules):
     """A live server (werkzeug, threaded) on a fresh database, Redis when reachable."""
-    yield from serve_live(tmp_path, migrated_sqlite)
+    yield from serve_live(tmp_path, migrated_sqlite, live_rules)
 
 
 @pytest.fixture
@@ -185,10 +185,10 @@ def live_scored(tmp_path, migrated_sqlite, trained):
     models = tmp_path / "models"
     folder = artifact.save(trained.model, models)
     promote(models, folder.name)
-    yield from serve_live(tmp_path, migrated_sqlite)
+    yield from serve_live(tmp_path, migrated_sqlite, RULES)
 
 
-def serve_live(tmp_path: Any, migrated_sqlite: Any) -> Any:
+def serve_live(tmp_path: Any, migrated_sqlite: Any, live_rules: str) -> Any:
     """Serve the console with a site, a callback receiver and three users; stop it after."""
     from harness.receiver import Receiver
     from moderation.sites.service import add_site

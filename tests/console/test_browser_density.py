@@ -73,19 +73,20 @@ def test_four_cards_fit_a_1440x900_screen_the_rest_behind_why_held(browser, live
     assert len(whole) >= 4, boxes
     first = page.locator("#cards .card", has_text="Lecteur u-0")
     # The deciding rule in one line; the other rules and the scores wait behind the disclosure.
-    expect(first.locator(".held")).to_contain_text("insults")
+    expect(first.locator(".held")).to_contain_text("Insultes (art. 2)")  # the rule by its name
+    expect(first.locator(".held strong")).to_have_attribute("title", "insults")
     expect(first.locator(".why .hits")).to_be_hidden()
     summary = first.locator(".why summary")
     expect(summary).to_have_text("Pourquoi retenu")
     summary.focus()
     page.keyboard.press("Enter")
     expect(first.locator(".why .hits")).to_be_visible()
-    expect(first.locator(".why .hits")).to_contain_text("first-comment")
+    expect(first.locator(".why .hits")).to_contain_text("Premier commentaire de l'auteur")
     page.keyboard.press("Enter")
     expect(first.locator(".why .hits")).to_be_hidden()
     # "First comment" is context in the author line, never the card's headline.
-    expect(page.locator("#cards .card-head .reason", has_text="first_comment")).to_have_count(0)
-    expect(first.locator(".card-head .reason")).to_have_text("insult")
+    expect(page.locator('#cards .card-head .reason[title="first_comment"]')).to_have_count(0)
+    expect(first.locator(".card-head .reason")).to_have_text("Injure")  # code in its title
     line = first.locator(".author-summary")
     expect(line).to_contain_text("1er commentaire")
     height = line.bounding_box()["height"]

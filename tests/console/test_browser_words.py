@@ -68,7 +68,7 @@ def test_a_card_shows_words_and_keeps_codes_in_tooltips(browser, live_scored):
     insult = page.locator("#card-" + _item(page, "Zoé"))
     expect(insult.locator('.hits strong[title="insults"]')).to_have_text("Insultes (art. 2)")
     expect(insult.locator('.tag.reason[title="insult"]')).to_have_text("Injure")
-    expect(insult.locator('.card-head .tag[title="google"]')).to_have_text("Google")
+    expect(insult.locator('.author-summary [title="google"]')).to_have_text("Google")
     expect(insult.locator('.hits [title="review"]')).to_have_text("à relire")
     scores = insult.locator(".scores th[title]")
     assert scores.count() >= 1  # the tiny model scored it: labels in words, codes in titles
