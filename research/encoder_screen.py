@@ -17,10 +17,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from moderation.training.corpora import SOURCES, TRAIN, load_corpus, split
+from moderation.training.crossreport import is_spam_source
 from moderation.training.crosssource import HARM, CrossSource, targets
 from moderation.training.embeddings import embed
 from research.crossval import training_rows
-from research.crossval_report import is_spam_source
 
 
 def encoder_scores(cs: CrossSource, data: Path, engine: str, c: float) -> np.ndarray:

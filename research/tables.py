@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from moderation.classifier.service import active_version
+from moderation.training.crossreport import CROSS_SOURCE_FILES, plain, report
 from moderation.training.crosssource import CrossSource
 from moderation.training.evaluate import Validation
 from research import ceiling
-from research.crossval_report import CROSS_SOURCE_FILES, plain, report
 
 
 def tables(folder: Path, files: list[tuple[Path, str, str]]) -> str:

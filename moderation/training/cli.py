@@ -19,7 +19,7 @@ from moderation.classifier.model import LinearModel
 from moderation.extensions import db
 from moderation.rules.loader import load_ruleset
 from moderation.rules.problems import RulesetInvalid
-from moderation.training import compare, functional, span_check
+from moderation.training import compare, crossreport, functional, span_check
 from moderation.training.decisions import labelled_rows
 from moderation.training.evaluate import Validation, table, write_evaluation
 from moderation.training.train import (
@@ -76,6 +76,10 @@ def _extras(decisions: Path | None, with_decisions: bool) -> list[Extra]:
     return extras
 
 
+NO_CROSSVAL = (
+    "cross-source: no file for this model in var/crossval (python -m research.crossval "
+    "--encoder ENGINE writes one; or pass --crossval FILE)"
+)
 _DATA = click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path))
 _DECISIONS = click.option(
     "--decisions",
@@ -142,6 +146,11 @@ def train_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Functional suite folder (default: ./functional when it exists).",
 )
+@click.option(
+    "--crossval",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Cross-source file to print (default: the one in var/crossval its cut-offs came from).",
+)
 @_DATA
 @_DECISIONS
 @_WITH_DECISIONS
@@ -151,13 +160,16 @@ def evaluate_command(
     out: Path | None,
     against: str | None,
     suite: Path | None,
+    crossval: Path | None,
     data: Path | None,
     decisions: Path | None,
     with_decisions: bool,
 ) -> None:
     """Print the validation table (model vs baseline) and rewrite report.md, metrics.json, PNGs.
 
-    Then the functional suite's tables, this model with the house rules. With ``--against``:
+    Then the cross-source table (``--crossval``, or the file the model's operating points
+    were set on when ``var/crossval`` keeps it) and the functional suite's tables, this
+    model with the house rules. With ``--against``:
     both models on this one's validation rows, rebuilt from the same inputs it was trained
     on (``--data``, ``--decisions``, ``--with-decisions``).
     """
@@ -184,6 +196,8 @@ def evaluate_command(
     spans_from = data or current_app.config.get("DATA_DIR")
     if spans_from is not None:
         click.echo("\n" + span_check.check(model, Path(spans_from), validation.keys))
+    crossval = crossval or crossreport.file_of(model.info, Path("var/crossval"))
+    click.echo("\n" + (crossreport.summary(crossval) if crossval else NO_CROSSVAL))
     _functional_suite(suite, model)
 
 

@@ -9,11 +9,11 @@ import click
 from moderation.classifier import artifact
 from moderation.classifier.encoder import ENGINES, NONE
 from moderation.training.corpora import SOURCES, load_corpus
+from moderation.training.crossreport import plain, report
 from moderation.training.crosssource import CrossSource
 from moderation.training.train import TrainConfig, stderr_progress
 from moderation.training.vocabulary import load_lexicon
 from research.crossval import assemble, fold_plan, run_folds
-from research.crossval_report import plain, report
 from research.rescore import changes, rescore
 
 _DIR = click.Path(file_okay=False, path_type=Path)

@@ -10,10 +10,10 @@ import pytest
 from moderation.contracts import LABELS
 from moderation.rules.loader import compile_ruleset
 from moderation.training.corpora import LINK_STANDIN, SOURCES, Corpus
+from moderation.training.crossreport import plain, report
 from moderation.training.crosssource import ACTIONS, CrossSource
 from research import crossval
 from research.crossval import assemble, fold_plan, run_folds, training_rows
-from research.crossval_report import plain, report
 from research.pipeline_eval import decide_rows, neutral_body
 from tests.fixtures.tinymodel import FAST, LEXICON, synthetic_cross_source
 

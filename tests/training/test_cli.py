@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from click.testing import CliRunner
 from flask import Flask
 
 from moderation.classifier import service
+from moderation.training import crossreport
 from moderation.training.cli import model_cli
+from tests.fixtures.tinymodel import synthetic_cross_source
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +79,22 @@ def test_evaluate_prints_the_validation_table_without_cross_source_files(
 ) -> None:
     code, output = _invoke(model_app, ["evaluate", version])
     assert code == 0, output
-    assert "vs baseline" in output and "crossval" not in output and "ceiling" not in output
+    assert "vs baseline" in output and "ceiling" not in output
+    assert "cross-source: no file for this model" in output
+
+
+def test_evaluate_prints_the_cross_source_table_its_cut_offs_came_from(
+    model_app: Flask, models_dir: Path, version: str, tmp_path: Path
+) -> None:
+    (tmp_path / "var" / "crossval").mkdir(parents=True)
+    kept = tmp_path / "var" / "crossval" / "grouped.npz"
+    synthetic_cross_source().save(kept)
+    code, output = _invoke(model_app, ["evaluate", version, "--crossval", str(kept)])
+    assert code == 0, output
+    assert f"cross-source ({kept}" in output and "fr (mean of sources)" in output
+    info = {"operating_points_sha256": hashlib.sha256(kept.read_bytes()).hexdigest()}
+    assert crossreport.file_of(info, kept.parent) == kept  # the default, found by digest
+    assert crossreport.file_of({}, kept.parent) is None
 
 
 RULES = """

@@ -9,6 +9,8 @@ Language rows are the mean over that language's sources (each weighs the same), 
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -130,3 +132,22 @@ def markdown(rep: dict[str, Any]) -> str:
     """The table as Markdown."""
     body = [HEAD, ["---"] * len(HEAD), *rows(rep)]
     return "\n".join("| " + " | ".join(r) + " |" for r in body)
+
+
+def file_of(model_info: dict[str, object], folder: Path) -> Path | None:
+    """The cross-source file in ``folder`` a model's operating points were set on, if kept."""
+    wanted = model_info.get("operating_points_sha256")
+    for path in sorted(folder.glob("*.npz")) if wanted and folder.is_dir() else []:
+        if hashlib.sha256(path.read_bytes()).hexdigest() == wanted:
+            return path
+    return None
+
+
+def summary(path: Path) -> str:
+    """The table of a cross-source file, as the run that wrote it decided its rows."""
+    head = (
+        f"cross-source ({path}: each fold's model on sources it never saw, the rules' "
+        "actions as that run recorded them; to replay today's rules: python -m "
+        "research.crossval --rescore FILE --thresholds-of models/VERSION)"
+    )
+    return head + "\n" + plain(report(CrossSource.load(path)))
