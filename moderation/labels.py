@@ -88,6 +88,36 @@ _CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "apple": ("Apple", "Apple"),
         "coral": ("Coral", "Coral"),
     },
+    # What went wrong, for the console's error toasts and pages (the server's own message,
+    # in English, stays in a tooltip).
+    "error": {
+        "stale_version": (
+            "Ce commentaire a changé depuis son affichage : rien n'a été décidé.",
+            "This comment changed since it was shown: nothing was decided.",
+        ),
+        "csrf_failed": (
+            "La page a expiré : rechargez-la.",
+            "The page has expired: reload it.",
+        ),
+        "comment_deleted": ("Le site a supprimé ce commentaire.", "The site deleted this comment."),
+        "same_moderator": (
+            "Une autre personne doit trancher ce recours.",
+            "Someone else must decide this appeal.",
+        ),
+        "validation_error": ("Demande incomplète ou invalide.", "Incomplete or invalid request."),
+        "rate_limited": ("Trop de demandes : patientez un instant.", "Too many requests: wait."),
+    },
+    "error_status": {
+        "400": ("Demande invalide.", "Invalid request."),
+        "401": ("Session terminée : reconnectez-vous.", "Session ended: sign in again."),
+        "403": ("Action non autorisée.", "Not allowed."),
+        "404": ("Introuvable (déjà traité, ou hors de votre périmètre).", "Not found."),
+        "409": ("Déjà traité par quelqu'un d'autre.", "Already handled by someone else."),
+        "413": ("Texte trop long.", "Text too long."),
+        "429": ("Trop de demandes : patientez un instant.", "Too many requests: wait."),
+        "500": ("Erreur du serveur : réessayez.", "Server error: try again."),
+        "503": ("Service momentanément indisponible.", "Service unavailable for a moment."),
+    },
     "decider": {
         "auto": ("Automatique", "Automatic"),
         "moderator": ("Modérateur", "Moderator"),

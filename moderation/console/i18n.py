@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from flask import session
 
@@ -292,8 +293,19 @@ def when_iso(value: object, zone: str | None = None) -> str:
     return iso_local(_moment(value), zone)
 
 
+def error_words(error: Any) -> str:
+    """Template filter: what went wrong in words, by the error's code, else by its status."""
+    if labels.known("error", error.code):
+        return label(error.code, "error")
+    status = str(error.status)
+    if not labels.known("error_status", status):
+        status = "500" if error.status >= 500 else "400"
+    return label(status, "error_status")
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "label": label,
+    "error_words": error_words,
     "decider": decider,
     "when": when,
     "when_iso": when_iso,

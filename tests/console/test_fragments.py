@@ -11,6 +11,8 @@ from moderation.authors.models import AuthorNote, Sanction
 from moderation.callbacks.models import Delivery
 from moderation.cli import build_cli
 from moderation.comments.models import Event
+from moderation.console.i18n import error_words
+from moderation.errors import ApiError
 from moderation.extensions import db
 from moderation.queue.models import ReviewItem
 from tests.console.conftest import PASSWORD, csrf_of, make_moderator, seen, sign_in
@@ -102,6 +104,8 @@ def test_bulk_refuses_a_selection_with_an_item_decided_since(console_app, alice,
     assert answer.status_code == 409
     assert f"({first.id})" in answer.get_data(as_text=True)  # names the item that changed
     assert 'data-error="stale_version"' in answer.get_data(as_text=True)
+    # In words the moderator reads; the server's English message only in the tooltip.
+    assert "a changé depuis son affichage" in answer.get_data(as_text=True)
     # Nothing decided: the second item is still open.
     assert db.session.get(ReviewItem, second.id, populate_existing=True).status == "open"
 
@@ -241,3 +245,10 @@ def test_a_claim_dims_the_card_for_others_and_blocks_their_decision(console_app,
     assert "claimed by alice" in skipped.get_data(as_text=True)
     assert alice.post(f"/console/items/{item.id}/claim").status_code == 200  # renews her lease
     assert bob.post(f"/console/items/{item.id}/claim").status_code == 409
+
+
+def test_an_error_without_words_of_its_own_is_told_by_its_status(console_app):
+    with console_app.test_request_context("/console/"):
+        assert error_words(ApiError(404, "not_found", "No item 7.")).startswith("Introuvable")
+        assert error_words(ApiError(502, "bad_gateway", "Upstream.")).startswith("Erreur du")
+        assert error_words(ApiError(418, "teapot", "Short and stout.")) == "Demande invalide."
