@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from moderation.comments.models import Comment
+from moderation.contracts import LABELS
 from moderation.extensions import db
 from moderation.localtime import format_when
 from moderation.sites.models import Site
@@ -72,15 +73,7 @@ def test_a_card_shows_words_and_keeps_codes_in_tooltips(browser, live_scored):
     expect(insult.locator('.hits [title="review"]')).to_have_text("à relire")
     scores = insult.locator(".scores th[title]")
     assert scores.count() >= 1  # the tiny model scored it: labels in words, codes in titles
-    assert scores.first.get_attribute("title") in {
-        "toxicity",
-        "severe_toxicity",
-        "obscene",
-        "threat",
-        "insult",
-        "identity_attack",
-        "spam",
-    }
+    assert scores.first.get_attribute("title") in LABELS
     assert not CODES.search(scores.first.inner_text())
     if insult.locator('.scores [title="likely"]').count():
         expect(insult.locator('.scores [title="likely"]').first).to_have_text("seuil « probable »")
